@@ -1,0 +1,218 @@
+//! Running the rules over one object: severities from settings, exemptions, fixes.
+
+use serde_json::Value;
+
+use crate::finding::{Finding, Severity};
+use crate::model::{self, DecodeError, Subject};
+use crate::path::JsonPath;
+use crate::registry;
+use crate::rule::{Check, FixInput, Operation, Scope, Violation};
+use crate::settings::{Date, Exemption, Settings};
+
+/// Where fixes are applied: admission honours the mutation switches only; offline `fix`
+/// also applies the offline-only fixes (removed AIStore fields never reach admission).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixScope {
+    Admission,
+    Offline,
+}
+
+/// A finding an exemption accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suppressed {
+    pub finding: Finding,
+    pub reason: String,
+}
+
+/// The findings on one object.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Sorted by code, then path, then message.
+    pub findings: Vec<Finding>,
+    pub suppressed: Vec<Suppressed>,
+}
+
+impl Report {
+    #[must_use]
+    pub fn denied(&self) -> bool {
+        self.findings.iter().any(|f| f.severity == Severity::Deny)
+    }
+}
+
+/// One change a fix made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub code: &'static str,
+    pub rule: &'static str,
+    pub path: JsonPath,
+    pub description: String,
+}
+
+impl Change {
+    /// `AIS203 pv-reclaim-deletes-data: fixed: …`, the form used in admission warnings.
+    #[must_use]
+    pub fn headline(&self) -> String {
+        format!("{} {}: fixed: {}", self.code, self.rule, self.description)
+    }
+}
+
+/// The outcome of checking (and possibly fixing) one object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// Findings on the object as it will be stored (after fixes, when there are any).
+    pub report: Report,
+    /// The fixed object, when a fix changed it.
+    pub fixed: Option<Value>,
+    pub changes: Vec<Change>,
+}
+
+/// The engine: validated settings plus the date exemptions are judged against.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    settings: Settings,
+    today: Option<Date>,
+}
+
+impl Engine {
+    /// `today` decides which exemptions have expired; `None` treats every dated exemption as expired.
+    #[must_use]
+    pub fn new(settings: Settings, today: Option<Date>) -> Self {
+        Self { settings, today }
+    }
+
+    #[must_use]
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Decodes `object`; `Ok(None)` when it is not an AIS object.
+    pub fn decode<'a>(&self, object: &'a Value) -> Result<Option<Subject<'a>>, DecodeError> {
+        model::decode(object, &self.settings)
+    }
+
+    /// Checks one object. `old` is its previous version (UPDATE); `Ok(None)`: not an AIS object.
+    pub fn check(&self, object: &Value, old: Option<&Value>) -> Result<Option<Report>, DecodeError> {
+        let Some(subject) = self.decode(object)? else {
+            return Ok(None);
+        };
+        let old = match old {
+            Some(old) => self.decode(old).map_err(|e| DecodeError { in_old_object: true, ..e })?,
+            None => None,
+        };
+        Ok(Some(self.report(&subject, old.as_ref())))
+    }
+
+    /// Checks one object and applies the fixes `scope` allows for `operation`.
+    pub fn check_and_fix(
+        &self,
+        object: &Value,
+        old: Option<&Value>,
+        operation: Operation,
+        scope: FixScope,
+    ) -> Result<Option<Outcome>, DecodeError> {
+        let Some(subject) = self.decode(object)? else {
+            return Ok(None);
+        };
+        let old_subject = match old {
+            Some(old) => self.decode(old).map_err(|e| DecodeError { in_old_object: true, ..e })?,
+            None => None,
+        };
+        let report = self.report(&subject, old_subject.as_ref());
+        let mut fixed = object.clone();
+        let mut changes = Vec::new();
+        for finding in &report.findings {
+            let Some(rule) = registry::find(finding.code) else { continue };
+            let Some(fix) = rule.meta().fix else { continue };
+            let allowed = match (fix.mutation, scope) {
+                (Some(mutation), _) => self.settings.mutations.enabled(mutation),
+                (None, FixScope::Offline) => true,
+                (None, FixScope::Admission) => false,
+            };
+            if !allowed || (fix.create_only && operation == Operation::Update) {
+                continue;
+            }
+            let violation = Violation { path: finding.path.clone(), message: finding.message.clone(), at_most: None };
+            let input = FixInput { violation: &violation, subject: &subject, operation };
+            if let Some(description) = rule.fix(&mut fixed, &input) {
+                changes.push(Change { code: finding.code, rule: finding.rule, path: finding.path.clone(), description });
+            }
+        }
+        if changes.is_empty() {
+            return Ok(Some(Outcome { report, fixed: None, changes }));
+        }
+        // Judge what will be stored: a fix that removes a deny finding admits the object.
+        let report = match self.decode(&fixed)? {
+            Some(fixed_subject) => self.report(&fixed_subject, old_subject.as_ref()),
+            None => Report::default(),
+        };
+        Ok(Some(Outcome { report, fixed: Some(fixed), changes }))
+    }
+
+    fn report(&self, subject: &Subject<'_>, old: Option<&Subject<'_>>) -> Report {
+        let check = Check { subject, old, settings: &self.settings };
+        let mut report = Report::default();
+        let mut violations = Vec::new();
+        for rule in registry::RULES {
+            let meta = rule.meta();
+            let Some(level) = self.settings.level(meta.code, meta.name, meta.severity) else { continue };
+            if meta.scope == Scope::Update && old.is_none() {
+                continue;
+            }
+            violations.clear();
+            rule.check(&check, &mut violations);
+            for violation in violations.drain(..) {
+                let severity = violation.at_most.map_or(level, |cap| cap.min(level));
+                let finding = Finding {
+                    code: meta.code,
+                    rule: meta.name,
+                    severity,
+                    message: violation.message,
+                    object: subject.reference.clone(),
+                    path: violation.path,
+                    related: Vec::new(),
+                };
+                match self.exemption_for(&finding, subject.raw) {
+                    Some(exemption) => report.suppressed.push(Suppressed { finding, reason: exemption.reason.clone() }),
+                    None => report.findings.push(finding),
+                }
+            }
+        }
+        let order = |f: &Finding| (f.code, f.path.clone(), f.message.clone());
+        report.findings.sort_by_key(order);
+        report.findings.dedup();
+        report.suppressed.sort_by_key(|s| order(&s.finding));
+        report
+    }
+
+    fn exemption_for(&self, finding: &Finding, raw: &Value) -> Option<&Exemption> {
+        self.settings.exemptions.iter().find(|exemption| self.exempts(exemption, finding, raw))
+    }
+
+    fn exempts(&self, exemption: &Exemption, finding: &Finding, raw: &Value) -> bool {
+        let rule_matches = exemption.rules.iter().any(|r| r == finding.code || r == finding.rule);
+        let in_force = match &exemption.expires {
+            None => true,
+            Some(expires) => crate::settings::parse_date(expires).zip(self.today).is_some_and(|(last, today)| today <= last),
+        };
+        let glob_matches = |patterns: &[String], value: &str| {
+            patterns.is_empty() || patterns.iter().any(|p| glob::Pattern::new(p).is_ok_and(|p| p.matches(value)))
+        };
+        let namespace = finding.object.namespace.as_deref().unwrap_or("");
+        rule_matches
+            && in_force
+            && glob_matches(&exemption.namespaces, namespace)
+            && glob_matches(&exemption.names, &finding.object.name)
+            && (exemption.paths.is_empty() || exemption.paths.iter().any(|query| path_selected(query, raw, &finding.path)))
+    }
+}
+
+/// Whether `path` is at or below a node that `query` selects in `raw`.
+fn path_selected(query: &str, raw: &Value, path: &JsonPath) -> bool {
+    use jsonpath_rust::JsonPath as _;
+    raw.query_only_path(query).is_ok_and(|selected| {
+        selected
+            .iter()
+            .filter_map(|normalized| JsonPath::parse_normalized(normalized))
+            .any(|node| path.starts_with(&node))
+    })
+}

@@ -1,0 +1,26 @@
+//! aisgate's rule engine: checks of AIStore deployments on Kubernetes, with no IO.
+//!
+//! Front doors (the Kubewarden policy, the CLI, the JavaScript package) decode their input
+//! into `serde_json::Value`, call [`Engine`], and encode what it returns. Every rule lives in
+//! its own file under [`rules`], listed once in [`registry::RULES`].
+
+// A panic in the policy traps the wasm module and the user sees "internal server error".
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
+
+pub mod engine;
+pub mod finding;
+pub mod model;
+pub mod names;
+pub mod path;
+pub mod quantity;
+pub mod registry;
+pub mod rule;
+pub mod rules;
+pub mod settings;
+
+pub use engine::{Change, Engine, FixScope, Outcome, Report, Suppressed};
+pub use finding::{Finding, ObjectRef, Severity};
+pub use model::DecodeError;
+pub use path::JsonPath;
+pub use rule::{Operation, Rule, RuleMeta};
+pub use settings::{Settings, SettingsError};

@@ -1,0 +1,42 @@
+//! Object metadata: only what the rules read, so admission requests full of `managedFields`
+//! are decoded quickly and unknown fields cost nothing.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Metadata {
+    pub name: Option<String>,
+    pub generate_name: Option<String>,
+    pub namespace: Option<String>,
+    pub labels: BTreeMap<String, String>,
+    pub annotations: BTreeMap<String, String>,
+    pub owner_references: Vec<OwnerReference>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct OwnerReference {
+    pub api_version: String,
+    pub kind: String,
+    pub name: String,
+}
+
+impl Metadata {
+    /// The name, or `generateName` followed by `*` when the server will pick the name.
+    #[must_use]
+    pub fn display_name(&self) -> String {
+        match (&self.name, &self.generate_name) {
+            (Some(name), _) => name.clone(),
+            (None, Some(prefix)) => format!("{prefix}*"),
+            (None, None) => String::new(),
+        }
+    }
+
+    #[must_use]
+    pub fn label(&self, key: &str) -> Option<&str> {
+        self.labels.get(key).map(String::as_str)
+    }
+}

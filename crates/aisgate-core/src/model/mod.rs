@@ -1,0 +1,188 @@
+//! Typed views of the objects aisgate checks, decoded from JSON.
+//!
+//! The views hold only the fields rules read (with k8s-openapi types for the leaves), so a
+//! malformed field a rule reads is refused with its path, while unknown or unrelated fields
+//! cost nothing and never block. Mutations edit the original JSON, never these views.
+
+pub mod aistore;
+pub mod meta;
+pub mod statefulset;
+pub mod volume;
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::finding::ObjectRef;
+use crate::names;
+use crate::path::JsonPath;
+use crate::settings::Settings;
+use aistore::{AiStore, Role};
+use statefulset::{AisWorkload, Flavor, StatefulSet};
+use volume::{PersistentVolume, PersistentVolumeClaim};
+
+/// The kinds aisgate targets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    AiStore,
+    StatefulSet,
+    PersistentVolume,
+    PersistentVolumeClaim,
+}
+
+impl Kind {
+    /// The kind of an object by `apiVersion`/`kind`. `Ok(None)`: not a kind aisgate checks.
+    pub fn of(api_version: &str, kind: &str) -> Result<Option<Kind>, DecodeError> {
+        let (group, _) = api_version.rsplit_once('/').unwrap_or(("", api_version));
+        let (found, supported) = match (group, kind) {
+            (aistore::API_GROUP, aistore::KIND) => (Kind::AiStore, "ais.nvidia.com/v1beta1"),
+            ("apps", statefulset::KIND) => (Kind::StatefulSet, "apps/v1"),
+            ("", volume::PV_KIND) => (Kind::PersistentVolume, "v1"),
+            ("", volume::PVC_KIND) => (Kind::PersistentVolumeClaim, "v1"),
+            _ => return Ok(None),
+        };
+        if api_version == supported {
+            Ok(Some(found))
+        } else {
+            Err(DecodeError::new(
+                JsonPath::from_keys("apiVersion"),
+                format!("apiVersion `{api_version}` is not supported for {kind}; expected `{supported}`"),
+            ))
+        }
+    }
+}
+
+/// An object of a targeted kind that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}{path}: {message}", if *.in_old_object { "oldObject " } else { "" })]
+pub struct DecodeError {
+    /// The offending field.
+    pub path: JsonPath,
+    pub message: String,
+    /// The error is in the previous version of the object (UPDATE).
+    pub in_old_object: bool,
+}
+
+impl DecodeError {
+    fn new(path: JsonPath, message: impl Into<String>) -> Self {
+        Self { path, message: message.into(), in_old_object: false }
+    }
+}
+
+/// A decoded AIS object.
+#[derive(Debug, Clone)]
+pub enum AisObject {
+    AiStore(AiStore),
+    StatefulSet(StatefulSet, AisWorkload),
+    PersistentVolume(PersistentVolume),
+    PersistentVolumeClaim(PersistentVolumeClaim),
+}
+
+/// The object under check: its JSON, its typed view and its identity.
+#[derive(Debug, Clone)]
+pub struct Subject<'a> {
+    pub raw: &'a Value,
+    pub object: AisObject,
+    pub reference: ObjectRef,
+}
+
+fn decode_as<T: DeserializeOwned>(value: &Value) -> Result<T, DecodeError> {
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let mut path = JsonPath::root();
+        for segment in error.path().iter() {
+            path = match segment {
+                serde_path_to_error::Segment::Seq { index } => path.index(*index),
+                serde_path_to_error::Segment::Map { key } => path.key(key),
+                serde_path_to_error::Segment::Enum { variant } => path.key(variant),
+                serde_path_to_error::Segment::Unknown => path,
+            };
+        }
+        DecodeError::new(path, error.into_inner().to_string())
+    })
+}
+
+fn text<'v>(value: &'v Value, key: &str) -> Result<&'v str, DecodeError> {
+    match value.get(key) {
+        None | Some(Value::Null) => Ok(""),
+        Some(Value::String(s)) => Ok(s),
+        Some(_) => Err(DecodeError::new(JsonPath::root().key(key), "expected a string")),
+    }
+}
+
+/// Decodes `value` if it is an AIS object; `Ok(None)` for anything aisgate leaves alone.
+pub fn decode<'a>(value: &'a Value, settings: &Settings) -> Result<Option<Subject<'a>>, DecodeError> {
+    if !value.is_object() {
+        return Err(DecodeError::new(JsonPath::root(), "expected a Kubernetes object (a JSON object)"));
+    }
+    let api_version = text(value, "apiVersion")?;
+    let kind_name = text(value, "kind")?;
+    let Some(kind) = Kind::of(api_version, kind_name)? else {
+        return Ok(None);
+    };
+    let object = match kind {
+        Kind::AiStore => Some(AisObject::AiStore(decode_as(value)?)),
+        Kind::StatefulSet => {
+            let sts: StatefulSet = decode_as(value)?;
+            workload_of(&sts, settings).map(|workload| AisObject::StatefulSet(sts, workload))
+        }
+        Kind::PersistentVolume => {
+            let pv: PersistentVolume = decode_as(value)?;
+            is_ais_pv(&pv, settings).then_some(AisObject::PersistentVolume(pv))
+        }
+        Kind::PersistentVolumeClaim => {
+            let pvc: PersistentVolumeClaim = decode_as(value)?;
+            is_ais_pvc(&pvc, settings).then_some(AisObject::PersistentVolumeClaim(pvc))
+        }
+    };
+    Ok(object.map(|object| {
+        let metadata = match &object {
+            AisObject::AiStore(o) => &o.metadata,
+            AisObject::StatefulSet(o, _) => &o.metadata,
+            AisObject::PersistentVolume(o) => &o.metadata,
+            AisObject::PersistentVolumeClaim(o) => &o.metadata,
+        };
+        let reference = ObjectRef {
+            api_version: api_version.to_owned(),
+            kind: kind_name.to_owned(),
+            namespace: metadata.namespace.clone().filter(|ns| !ns.is_empty()),
+            name: metadata.display_name(),
+        };
+        Subject { raw: value, object, reference }
+    }))
+}
+
+fn workload_of(sts: &StatefulSet, settings: &Settings) -> Option<AisWorkload> {
+    let labels = &sts.metadata.labels;
+    let template_labels = &sts.spec.template.metadata.labels;
+    let owned = sts.owned_by_aistore();
+    statefulset::classify_labels(labels, owned)
+        .or_else(|| statefulset::classify_labels(template_labels, owned))
+        .or_else(|| {
+            let selector = settings.stateful_set_selector.as_ref()?;
+            if !names::selector_matches(selector, labels) {
+                return None;
+            }
+            let role = ["app.kubernetes.io/component", "component", "type"]
+                .iter()
+                .find_map(|key| labels.get(*key).and_then(|v| Role::parse(v)))
+                .or_else(|| sts.metadata.display_name().ends_with("-proxy").then_some(Role::Proxy))
+                .unwrap_or(Role::Target);
+            Some(AisWorkload { role, flavor: Flavor::Selected })
+        })
+}
+
+fn is_ais_pv(pv: &PersistentVolume, settings: &Settings) -> bool {
+    let claim_is_ais = pv
+        .spec
+        .claim_ref
+        .as_ref()
+        .and_then(|claim| claim.name.as_deref())
+        .is_some_and(|name| names::ClaimName::parse(name).is_some());
+    claim_is_ais
+        || pv.spec.storage_class_name.as_deref().is_some_and(|class| settings.is_ais_storage_class(class))
+        || pv.metadata.labels.contains_key("mpath")
+}
+
+fn is_ais_pvc(pvc: &PersistentVolumeClaim, settings: &Settings) -> bool {
+    statefulset::classify_labels(&pvc.metadata.labels, false).is_some()
+        || pvc.spec.storage_class_name.as_deref().is_some_and(|class| settings.is_ais_storage_class(class))
+}

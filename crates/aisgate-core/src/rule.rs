@@ -1,0 +1,163 @@
+//! How a rule is declared and what it is given.
+//!
+//! A rule is a unit struct declared with [`declare_rule!`]: its doc comment is its user
+//! documentation (shown by `aisgate explain` and the generated docs), and the macro records
+//! it with the catalog metadata. The check lives in an `impl Rule` beside it, in the same file.
+
+use serde_json::Value;
+
+use crate::finding::Severity;
+use crate::model::{AisObject, Subject};
+use crate::path::JsonPath;
+use crate::settings::{Mutation, Settings};
+
+/// What a rule needs to run (rules.md, "scope").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// One object.
+    Object,
+    /// The object and its previous version (admission UPDATE, CLI `--old`).
+    Update,
+}
+
+/// The automatic fix a rule offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FixMeta {
+    /// The settings switch that turns it on at admission; `None`: offline `fix` only.
+    pub mutation: Option<Mutation>,
+    /// Applied on CREATE only (the field is immutable, or changing it on UPDATE is not ours to do).
+    pub create_only: bool,
+    /// One line for the catalog: what the fix does.
+    pub summary: &'static str,
+}
+
+/// A rule's catalog entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuleMeta {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub scope: Scope,
+    pub fix: Option<FixMeta>,
+    /// One line: what the rule catches.
+    pub summary: &'static str,
+    /// The rule's doc comment, Markdown.
+    pub doc: &'static str,
+    /// Source file, for links from the docs.
+    pub file: &'static str,
+}
+
+/// The admission operation (or its offline equivalent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operation {
+    Create,
+    Update,
+}
+
+/// What a rule's check reads.
+#[derive(Debug)]
+pub struct Check<'a> {
+    pub subject: &'a Subject<'a>,
+    /// The previous version, for update rules.
+    pub old: Option<&'a Subject<'a>>,
+    pub settings: &'a Settings,
+}
+
+impl Check<'_> {
+    #[must_use]
+    pub fn object(&self) -> &AisObject {
+        &self.subject.object
+    }
+}
+
+/// One problem a rule found; the engine turns it into a [`crate::Finding`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    pub path: JsonPath,
+    pub message: String,
+    /// Reported at most at this severity (a lesser variant of a deny rule).
+    pub at_most: Option<Severity>,
+}
+
+impl Violation {
+    #[must_use]
+    pub fn new(path: JsonPath, message: impl Into<String>) -> Self {
+        Self { path, message: message.into(), at_most: None }
+    }
+
+    /// A violation that is only ever a warning, whatever the rule's level.
+    #[must_use]
+    pub fn warning(path: JsonPath, message: impl Into<String>) -> Self {
+        Self { path, message: message.into(), at_most: Some(Severity::Warn) }
+    }
+}
+
+/// What a fix is given: the object to edit and the violation to remove.
+#[derive(Debug)]
+pub struct FixInput<'a> {
+    pub violation: &'a Violation,
+    pub subject: &'a Subject<'a>,
+    pub operation: Operation,
+}
+
+/// A rule of the catalog.
+pub trait Rule: Sync + std::fmt::Debug {
+    fn meta(&self) -> &'static RuleMeta;
+
+    /// Reports every violation in the object, never just the first.
+    fn check(&self, check: &Check<'_>, out: &mut Vec<Violation>);
+
+    /// Edits `object` (the JSON of `input.subject`) to remove `input.violation`. Returns a
+    /// one-line description of the change, or `None` when this violation cannot be fixed.
+    fn fix(&self, _object: &mut Value, _input: &FixInput<'_>) -> Option<String> {
+        None
+    }
+}
+
+/// Declares a rule: a unit struct whose doc comment is its documentation.
+///
+/// ```ignore
+/// declare_rule! {
+///     /// ## What it does
+///     /// ...
+///     pub struct HostPortOnSharedNode {
+///         code: "AIS020",
+///         name: "host-port-on-shared-node",
+///         severity: Deny,
+///         scope: Object,
+///         summary: "Targets meant to share nodes bind host ports",
+///         fix: None,
+///     }
+/// }
+/// ```
+#[macro_export]
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        pub struct $rule:ident {
+            code: $code:literal,
+            name: $name:literal,
+            severity: $severity:ident,
+            scope: $scope:ident,
+            summary: $summary:literal,
+            fix: $fix:expr $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, Copy, Default)]
+        pub struct $rule;
+
+        impl $rule {
+            pub const META: $crate::rule::RuleMeta = $crate::rule::RuleMeta {
+                code: $code,
+                name: $name,
+                severity: $crate::finding::Severity::$severity,
+                scope: $crate::rule::Scope::$scope,
+                fix: $fix,
+                summary: $summary,
+                doc: concat!($($doc, "\n"),*),
+                file: file!(),
+            };
+        }
+    };
+}

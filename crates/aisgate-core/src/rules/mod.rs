@@ -1,0 +1,42 @@
+//! The rules, one file each; a file's doc comment is the rule's documentation.
+//! Files are named `<code>_<name>.rs`. The list of rules in force is [`crate::registry::RULES`].
+
+pub mod ais001_removed_field;
+pub mod ais002_deprecated_field;
+pub mod ais003_state_storage_undefined;
+pub mod ais004_cluster_size_invalid;
+pub mod ais005_port_out_of_range;
+pub mod ais006_public_port_mismatch;
+pub mod ais007_public_port_collides_intra;
+pub mod ais010_mount_path_invalid;
+pub mod ais011_claim_name_invalid;
+pub mod ais012_mount_without_size_or_class;
+pub mod ais020_host_port_on_shared_node;
+pub mod ais021_host_path_on_shared_node;
+pub mod ais022_proxy_target_host_port_clash;
+pub mod ais023_host_network_port_mismatch;
+pub mod ais024_shared_node_without_external_access;
+pub mod ais030_anti_affinity_replaced;
+pub mod ais031_unknown_topology_key;
+pub mod ais032_pdb_blocks_drain;
+pub mod ais033_destructive_scale_down;
+pub mod ais034_mutable_image_tag;
+pub mod ais040_immutable_field_changed;
+pub mod ais101_missing_pod_anti_affinity;
+pub mod ais102_preferred_anti_affinity_only;
+pub mod ais103_duplicate_host_port;
+pub mod ais104_duplicate_container_port;
+pub mod ais105_claim_name_convention;
+pub mod ais106_volume_mount_unresolved;
+pub mod ais107_statefulset_name_too_long;
+pub mod ais108_claim_retention_deletes_data;
+pub mod ais201_pv_without_node_affinity;
+pub mod ais202_pv_node_affinity_not_single_node;
+pub mod ais203_pv_reclaim_deletes_data;
+pub mod ais204_access_mode_invalid;
+pub mod ais205_block_volume_mode;
+pub mod ais206_pv_network_filesystem;
+pub mod ais207_claim_ref_invalid;
+pub mod ais208_capacity_invalid;
+pub mod ais501_node_label_convention;
+pub mod ais502_release_name_invalid;

@@ -1,0 +1,364 @@
+//! The one settings schema shared by the policy, the CLI and the JavaScript package
+//! (interfaces.md §2).
+//!
+//! Settings arrive as JSON (`validate` and `validate_settings` payloads, or the CLI's YAML
+//! turned into JSON). Every field is optional. Unknown keys and bad values are refused with
+//! the field's path and the allowed values; cross-field checks (rule names exist, JSONPath
+//! queries parse, dates are dates) happen in [`Settings::from_json`].
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::finding::Severity;
+use crate::registry;
+
+/// A refused setting: where, and what is allowed there.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("settings: {field}: {message}")]
+pub struct SettingsError {
+    /// Dotted path of the offending field, `exemptions[0].reason`.
+    pub field: String,
+    pub message: String,
+}
+
+impl SettingsError {
+    fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), message: message.into() }
+    }
+}
+
+/// The level a rule is set to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleLevel {
+    Deny,
+    Warn,
+    Off,
+}
+
+impl RuleLevel {
+    #[must_use]
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            RuleLevel::Deny => Some(Severity::Deny),
+            RuleLevel::Warn => Some(Severity::Warn),
+            RuleLevel::Off => None,
+        }
+    }
+}
+
+/// Which automatic fixes run. Offline `fix` applies these plus the offline-only ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct Mutations {
+    /// Set `persistentVolumeReclaimPolicy: Retain` on AIS PVs created with `Delete` or `Recycle` (AIS203).
+    pub retain_reclaim_policy: bool,
+    /// Add the operator's required pod anti-affinity to AIS StatefulSets created without one (AIS101).
+    pub add_pod_anti_affinity: bool,
+    /// Remove `hostPort` from targets meant to share nodes (AIS020).
+    pub strip_host_port_on_shared_nodes: bool,
+    /// Move deprecated AIStore fields to their replacements (AIS002).
+    pub migrate_deprecated_fields: bool,
+}
+
+impl Default for Mutations {
+    fn default() -> Self {
+        Self {
+            retain_reclaim_policy: true,
+            add_pod_anti_affinity: false,
+            strip_host_port_on_shared_nodes: false,
+            migrate_deprecated_fields: true,
+        }
+    }
+}
+
+/// One of the mutation switches, named by its settings key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mutation {
+    RetainReclaimPolicy,
+    AddPodAntiAffinity,
+    StripHostPortOnSharedNodes,
+    MigrateDeprecatedFields,
+}
+
+impl Mutation {
+    #[must_use]
+    pub fn key(self) -> &'static str {
+        match self {
+            Mutation::RetainReclaimPolicy => "retainReclaimPolicy",
+            Mutation::AddPodAntiAffinity => "addPodAntiAffinity",
+            Mutation::StripHostPortOnSharedNodes => "stripHostPortOnSharedNodes",
+            Mutation::MigrateDeprecatedFields => "migrateDeprecatedFields",
+        }
+    }
+}
+
+impl Mutations {
+    #[must_use]
+    pub fn enabled(&self, mutation: Mutation) -> bool {
+        match mutation {
+            Mutation::RetainReclaimPolicy => self.retain_reclaim_policy,
+            Mutation::AddPodAntiAffinity => self.add_pod_anti_affinity,
+            Mutation::StripHostPortOnSharedNodes => self.strip_host_port_on_shared_nodes,
+            Mutation::MigrateDeprecatedFields => self.migrate_deprecated_fields,
+        }
+    }
+}
+
+/// Findings that an administrator accepts, with the reason recorded.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct Exemption {
+    /// Rule names or codes (required).
+    pub rules: Vec<String>,
+    /// Namespaces (globs); empty means every namespace.
+    pub namespaces: Vec<String>,
+    /// Object names (globs); empty means every name.
+    pub names: Vec<String>,
+    /// JSONPath (RFC 9535) queries; a finding is exempt when its path is at or below a selected node.
+    pub paths: Vec<String>,
+    /// Why (required): shown with suppressed findings.
+    pub reason: String,
+    /// Last day (`YYYY-MM-DD`, UTC) on which the exemption applies.
+    pub expires: Option<String>,
+}
+
+/// What happens when a cluster lookup fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FailurePolicy {
+    #[default]
+    Ignore,
+    Fail,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct ClusterContext {
+    pub enabled: bool,
+    pub failure_policy: FailurePolicy,
+}
+
+/// The default annotation a hand-written StatefulSet uses to declare intended co-location.
+pub const DEFAULT_SHARED_NODE_ANNOTATION: &str = "aisgate.io/shared-nodes";
+/// The default storage class of AIS data volumes.
+pub const DEFAULT_AIS_STORAGE_CLASS: &str = "ais-local-storage";
+
+fn default_storage_classes() -> Vec<String> {
+    vec![DEFAULT_AIS_STORAGE_CLASS.to_owned()]
+}
+
+fn default_shared_node_annotation() -> String {
+    DEFAULT_SHARED_NODE_ANNOTATION.to_owned()
+}
+
+/// aisgate's settings. Construct with [`Settings::from_json`] so that every check runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct Settings {
+    /// Per rule name or code: `deny`, `warn` or `off`.
+    pub rules: BTreeMap<String, RuleLevel>,
+    pub mutations: Mutations,
+    pub exemptions: Vec<Exemption>,
+    /// Storage classes whose PVs and PVCs are AIS data volumes.
+    pub ais_storage_classes: Vec<String>,
+    /// Extra well-known node topology keys for pod anti-affinity (AIS031).
+    pub topology_keys: Vec<String>,
+    /// Annotation (value `"true"`) by which a hand-written StatefulSet declares that its pods share nodes.
+    pub shared_node_annotation: String,
+    /// CSI drivers whose volumes are network filesystems (AIS206).
+    pub network_csi_drivers: Vec<String>,
+    /// Extra StatefulSets to treat as AIS workloads, by label selector (role from `app.kubernetes.io/component`, `component` or `type`).
+    pub stateful_set_selector: Option<LabelSelector>,
+    pub cluster_context: ClusterContext,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            rules: BTreeMap::new(),
+            mutations: Mutations::default(),
+            exemptions: Vec::new(),
+            ais_storage_classes: default_storage_classes(),
+            topology_keys: Vec::new(),
+            shared_node_annotation: default_shared_node_annotation(),
+            network_csi_drivers: Vec::new(),
+            stateful_set_selector: None,
+            cluster_context: ClusterContext::default(),
+        }
+    }
+}
+
+/// A date as `YYYY-MM-DD`.
+pub type Date = time::Date;
+
+const DATE_FORMAT: &[time::format_description::BorrowedFormatItem<'static>] =
+    time::macros::format_description!("[year]-[month]-[day]");
+
+/// Parses `YYYY-MM-DD`.
+pub fn parse_date(text: &str) -> Option<Date> {
+    Date::parse(text, DATE_FORMAT).ok()
+}
+
+/// The UTC date of a Unix timestamp in seconds.
+#[must_use]
+pub fn date_from_unix(seconds: i64) -> Option<Date> {
+    time::OffsetDateTime::from_unix_timestamp(seconds).ok().map(time::OffsetDateTime::date)
+}
+
+impl Settings {
+    /// Decodes and checks settings. `null` means defaults.
+    pub fn from_json(value: &Value) -> Result<Self, SettingsError> {
+        if value.is_null() {
+            return Ok(Self::default());
+        }
+        if !value.is_object() {
+            return Err(SettingsError::new("(root)", "expected an object of settings"));
+        }
+        let settings: Settings = serde_path_to_error::deserialize(value).map_err(|error| {
+            let field = error.path().to_string();
+            let field = if field == "." { "(root)".to_owned() } else { field };
+            SettingsError::new(field, error.into_inner().to_string())
+        })?;
+        settings.check()?;
+        Ok(settings)
+    }
+
+    fn check(&self) -> Result<(), SettingsError> {
+        for key in self.rules.keys() {
+            if registry::find(key).is_none() {
+                return Err(SettingsError::new(
+                    format!("rules.{key}"),
+                    "unknown rule; use a rule name or code from `aisgate rules` (e.g. host-port-on-shared-node or AIS020)",
+                ));
+            }
+        }
+        for (i, exemption) in self.exemptions.iter().enumerate() {
+            let field = |name: &str| format!("exemptions[{i}].{name}");
+            if exemption.rules.is_empty() {
+                return Err(SettingsError::new(field("rules"), "required: list the rule names or codes to exempt"));
+            }
+            for rule in &exemption.rules {
+                if registry::find(rule).is_none() {
+                    return Err(SettingsError::new(field("rules"), format!("unknown rule `{rule}`; use a rule name or code")));
+                }
+            }
+            if exemption.reason.trim().is_empty() {
+                return Err(SettingsError::new(field("reason"), "required: say why these findings are accepted"));
+            }
+            for (key, globs) in [("namespaces", &exemption.namespaces), ("names", &exemption.names)] {
+                for pattern in globs {
+                    if let Err(error) = glob::Pattern::new(pattern) {
+                        return Err(SettingsError::new(field(key), format!("`{pattern}` is not a glob: {}", error.msg)));
+                    }
+                }
+            }
+            for query in &exemption.paths {
+                if let Err(error) = jsonpath_rust::parser::parse_json_path(query) {
+                    return Err(SettingsError::new(
+                        field("paths"),
+                        format!("`{query}` is not an RFC 9535 JSONPath query: {error}"),
+                    ));
+                }
+            }
+            if let Some(expires) = &exemption.expires
+                && parse_date(expires).is_none()
+            {
+                return Err(SettingsError::new(field("expires"), format!("`{expires}` is not a date; expected YYYY-MM-DD")));
+            }
+        }
+        for (key, list) in [("aisStorageClasses", &self.ais_storage_classes), ("topologyKeys", &self.topology_keys)] {
+            if list.iter().any(|item| item.trim().is_empty()) {
+                return Err(SettingsError::new(key, "entries must not be empty"));
+            }
+        }
+        if self.shared_node_annotation.trim().is_empty() {
+            return Err(SettingsError::new("sharedNodeAnnotation", "must not be empty; default is aisgate.io/shared-nodes"));
+        }
+        if self.cluster_context.enabled {
+            return Err(SettingsError::new(
+                "clusterContext.enabled",
+                "cluster context (rules across objects) is not available in this release; allowed: false",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The severity a rule runs at, or `None` when it is off.
+    #[must_use]
+    pub fn level(&self, code: &str, name: &str, default: Severity) -> Option<Severity> {
+        match self.rules.get(code).or_else(|| self.rules.get(name)) {
+            Some(level) => level.severity(),
+            None => Some(default),
+        }
+    }
+
+    #[must_use]
+    pub fn is_ais_storage_class(&self, class: &str) -> bool {
+        self.ais_storage_classes.iter().any(|c| c == class)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn error(value: Value) -> String {
+        Settings::from_json(&value).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn empty_object_and_null_are_defaults() {
+        assert_eq!(Settings::from_json(&json!({})).unwrap(), Settings::default());
+        assert_eq!(Settings::from_json(&Value::Null).unwrap(), Settings::default());
+    }
+
+    #[test]
+    fn refuses_unknown_keys_with_allowed_ones() {
+        let message = error(json!({"mutation": {}}));
+        assert!(message.starts_with("settings: (root): unknown field `mutation`, expected one of `rules`, `mutations`"), "{message}");
+        assert_eq!(
+            error(json!({"mutations": {"retain": true}})),
+            "settings: mutations: unknown field `retain`, expected one of `retainReclaimPolicy`, `addPodAntiAffinity`, `stripHostPortOnSharedNodes`, `migrateDeprecatedFields`"
+        );
+    }
+
+    #[test]
+    fn refuses_bad_levels_and_rules() {
+        assert_eq!(
+            error(json!({"rules": {"mutable-image-tag": "error"}})),
+            "settings: rules.mutable-image-tag: unknown variant `error`, expected one of `deny`, `warn`, `off`"
+        );
+        assert!(error(json!({"rules": {"AIS999": "off"}})).starts_with("settings: rules.AIS999: unknown rule"));
+    }
+
+    #[test]
+    fn checks_exemptions() {
+        let base = json!({"rules": ["AIS020"], "reason": "dev"});
+        let with = |key: &str, value: Value| {
+            let mut e = base.clone();
+            e[key] = value;
+            error(json!({"exemptions": [e]}))
+        };
+        assert_eq!(with("reason", json!(" ")), "settings: exemptions[0].reason: required: say why these findings are accepted");
+        assert_eq!(with("expires", json!("31/01/2027")), "settings: exemptions[0].expires: `31/01/2027` is not a date; expected YYYY-MM-DD");
+        assert!(with("paths", json!(["$.spec[?"])).starts_with("settings: exemptions[0].paths: `$.spec[?` is not an RFC 9535 JSONPath query"));
+        assert!(with("names", json!(["[a"])).starts_with("settings: exemptions[0].names: `[a` is not a glob"));
+        assert_eq!(with("rules", json!([])), "settings: exemptions[0].rules: required: list the rule names or codes to exempt");
+        let ok = json!({"exemptions": [{"rules": ["host-port-on-shared-node"], "namespaces": ["ais-*"], "reason": "x", "expires": "2027-01-31", "paths": ["$.spec.template.spec.containers[?@.name=='sidecar']"]}]});
+        assert!(Settings::from_json(&ok).is_ok());
+    }
+
+    #[test]
+    fn level_by_code_or_name() {
+        let settings = Settings::from_json(&json!({"rules": {"AIS034": "off", "host-port-on-shared-node": "warn"}})).unwrap();
+        assert_eq!(settings.level("AIS034", "mutable-image-tag", Severity::Warn), None);
+        assert_eq!(settings.level("AIS020", "host-port-on-shared-node", Severity::Deny), Some(Severity::Warn));
+        assert_eq!(settings.level("AIS001", "removed-field", Severity::Deny), Some(Severity::Deny));
+    }
+}

@@ -1,0 +1,109 @@
+//! The JSON report (interfaces.md §3), version 1. Field names and shapes are a contract.
+
+use aisgate_core::{Finding, JsonPath, ObjectRef, Severity};
+use serde::Serialize;
+
+use crate::source::{self, Document};
+
+/// The report's format version.
+pub const VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LintReport {
+    pub version: u32,
+    pub findings: Vec<ReportFinding>,
+    /// Findings an exemption accepted, with its reason.
+    pub suppressed: Vec<ReportFinding>,
+    pub errors: Vec<ReportError>,
+    pub summary: Summary,
+}
+
+impl Default for LintReport {
+    fn default() -> Self {
+        Self { version: VERSION, findings: Vec::new(), suppressed: Vec::new(), errors: Vec::new(), summary: Summary::default() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportFinding {
+    pub code: &'static str,
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub object: ObjectRef,
+    pub path: JsonPath,
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    /// The Helm template the object came from (`# Source:` comment).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub helm_source: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<ObjectRef>,
+    /// Why the finding is exempt (suppressed findings only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReportError {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl ReportError {
+    #[must_use]
+    pub fn new(file: &str, line: usize, column: usize, message: String) -> Self {
+        Self { file: file.to_owned(), line, column, message }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub files: usize,
+    pub documents: usize,
+    pub objects: usize,
+    /// Documents that are not Kubernetes objects (Helm values, empty documents).
+    pub skipped: usize,
+    pub deny: usize,
+    pub warn: usize,
+}
+
+impl LintReport {
+    pub(crate) fn push_finding(&mut self, file: &str, document: &Document, base: &JsonPath, finding: Finding, reason: Option<String>) {
+        let at = document.position(&source::join(base, &finding.path));
+        let entry = ReportFinding {
+            code: finding.code,
+            rule: finding.rule,
+            severity: finding.severity,
+            message: finding.message,
+            object: finding.object,
+            path: finding.path,
+            file: file.to_owned(),
+            line: at.line,
+            column: at.column,
+            helm_source: document.helm_source.clone(),
+            related: finding.related,
+            reason,
+        };
+        if entry.reason.is_some() {
+            self.suppressed.push(entry);
+        } else {
+            self.findings.push(entry);
+        }
+    }
+
+    pub(crate) fn finish(&mut self) {
+        self.summary.deny = self.findings.iter().filter(|f| f.severity == Severity::Deny).count();
+        self.summary.warn = self.findings.iter().filter(|f| f.severity == Severity::Warn).count();
+    }
+
+    /// The most severe finding, if any.
+    #[must_use]
+    pub fn worst(&self) -> Option<Severity> {
+        self.findings.iter().map(|f| f.severity).max()
+    }
+}

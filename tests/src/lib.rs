@@ -1,3 +1,4 @@
-//! Shared test support: fixtures and (see [`wapc_host`]) the compiled policy in a waPC host.
+//! Shared test support: fixtures, and the compiled policy in a waPC host.
 
 pub mod fixtures;
+pub mod wapc_host;

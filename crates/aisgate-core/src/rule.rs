@@ -161,3 +161,16 @@ macro_rules! declare_rule {
         }
     };
 }
+
+impl RuleMeta {
+    /// The doc comment as Markdown (the one leading space rustdoc keeps on each line removed).
+    #[must_use]
+    pub fn documentation(&self) -> String {
+        let mut text = String::with_capacity(self.doc.len());
+        for line in self.doc.lines() {
+            text.push_str(line.strip_prefix(' ').unwrap_or(line));
+            text.push('\n');
+        }
+        text
+    }
+}

@@ -1,0 +1,139 @@
+//! The compiled policy in a waPC host, as policy-server runs it: wasmtime + waPC, host
+//! calls answered from test data, `mutated_object` turned into a JSON Patch.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::OnceLock;
+
+use serde_json::{Value, json};
+
+use crate::fixtures::repo_root;
+
+/// Where the release policy module is built for tests.
+fn wasm_target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| repo_root().join("target"), PathBuf::from).join("policy-wasm")
+}
+
+/// The release `aisgate_policy.wasm`, built once per test process.
+///
+/// `AISGATE_POLICY_WASM` points at a prebuilt module instead (CI builds it once).
+pub fn policy_wasm() -> &'static [u8] {
+    static WASM: OnceLock<Vec<u8>> = OnceLock::new();
+    WASM.get_or_init(|| {
+        if let Some(path) = std::env::var_os("AISGATE_POLICY_WASM") {
+            return std::fs::read(&path).unwrap_or_else(|e| panic!("AISGATE_POLICY_WASM={}: {e}", PathBuf::from(path).display()));
+        }
+        let target_dir = wasm_target_dir();
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        let status = Command::new(cargo)
+            .current_dir(repo_root())
+            .args(["build", "--release", "--target", "wasm32-wasip1", "-p", "aisgate-policy"])
+            .env("CARGO_TARGET_DIR", &target_dir)
+            .status()
+            .expect("run cargo to build the policy");
+        assert!(status.success(), "building the policy for wasm32-wasip1 failed (is the target installed? `rustup target add wasm32-wasip1`)");
+        let path = target_dir.join("wasm32-wasip1/release/aisgate_policy.wasm");
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    })
+}
+
+/// Kubernetes objects the host serves to `kubernetes/*` lookups, by (apiVersion, kind).
+#[derive(Debug, Clone, Default)]
+pub struct Cluster {
+    pub objects: BTreeMap<(String, String), Vec<Value>>,
+}
+
+impl Cluster {
+    fn answer(&self, operation: &str, payload: &[u8]) -> Result<Vec<u8>, String> {
+        let request: Value = serde_json::from_slice(payload).map_err(|e| e.to_string())?;
+        let key = (
+            request["api_version"].as_str().unwrap_or_default().to_owned(),
+            request["kind"].as_str().unwrap_or_default().to_owned(),
+        );
+        let namespace = request["namespace"].as_str();
+        let items: Vec<Value> = self
+            .objects
+            .get(&key)
+            .into_iter()
+            .flatten()
+            .filter(|o| operation != "list_resources_by_namespace" || o["metadata"]["namespace"].as_str() == namespace)
+            .cloned()
+            .collect();
+        let list = json!({"apiVersion": key.0, "kind": format!("{}List", key.1), "metadata": {}, "items": items});
+        serde_json::to_vec(&list).map_err(|e| e.to_string())
+    }
+}
+
+/// The policy module instantiated in a waPC host.
+pub struct PolicyHost {
+    host: wapc::WapcHost,
+}
+
+impl std::fmt::Debug for PolicyHost {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PolicyHost")
+    }
+}
+
+impl PolicyHost {
+    /// Compiles and instantiates the module; `cluster` answers Kubernetes lookups.
+    pub fn new(wasm: &[u8], cluster: Cluster) -> Self {
+        let engine = wasmtime_provider::WasmtimeEngineProviderBuilder::new()
+            .module_bytes(wasm)
+            .build()
+            .expect("compile the policy module");
+        let callback = move |_id: u64, binding: &str, namespace: &str, operation: &str, payload: &[u8]| {
+            match (binding, namespace) {
+                ("kubewarden", "tracing") => Ok(Vec::new()),
+                ("kubewarden", "kubernetes") => cluster.answer(operation, payload).map_err(Into::into),
+                _ => Err(format!("unexpected host call {binding}/{namespace}/{operation}").into()),
+            }
+        };
+        let host = wapc::WapcHost::new(Box::new(engine), Some(Box::new(callback))).expect("instantiate the policy module");
+        Self { host }
+    }
+
+    /// Calls a waPC function and decodes its JSON answer.
+    pub fn call(&self, function: &str, payload: &Value) -> Value {
+        let bytes = serde_json::to_vec(payload).expect("encode payload");
+        self.call_raw(function, &bytes).unwrap_or_else(|e| panic!("{function} failed: {e}"))
+    }
+
+    /// Calls a waPC function with raw bytes; `Err` when the guest returned an error or trapped.
+    pub fn call_raw(&self, function: &str, payload: &[u8]) -> Result<Value, String> {
+        let answer = self.host.call(function, payload).map_err(|e| e.to_string())?;
+        serde_json::from_slice(&answer).map_err(|e| e.to_string())
+    }
+
+    /// `validate` for an AdmissionRequest with settings.
+    pub fn validate(&self, request: &Value, settings: &Value) -> Value {
+        self.call("validate", &json!({"request": request, "settings": settings}))
+    }
+}
+
+/// The JSON Patch policy-server sends for a `mutated_object` (as `json_patch::diff` computes it).
+pub fn patch_for(original: &Value, response: &Value) -> Option<json_patch::Patch> {
+    let mutated = response.get("mutated_object").filter(|m| !m.is_null())?;
+    Some(json_patch::diff(original, mutated))
+}
+
+/// An AdmissionRequest for `object` (and `old` on UPDATE), shaped as the API server sends it.
+pub fn admission_request(operation: &str, object: &Value, old: Option<&Value>) -> Value {
+    let api_version = object["apiVersion"].as_str().unwrap_or_default();
+    let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
+    let kind = object["kind"].as_str().unwrap_or_default();
+    json!({
+        "uid": "00000000-0000-0000-0000-000000000000",
+        "kind": {"group": group, "version": version, "kind": kind},
+        "resource": {"group": group, "version": version, "resource": format!("{}s", kind.to_lowercase())},
+        "name": object["metadata"]["name"],
+        "namespace": object["metadata"]["namespace"].as_str().unwrap_or_default(),
+        "operation": operation,
+        "userInfo": {"username": "kubernetes-admin", "groups": ["system:masters"]},
+        "object": object,
+        "oldObject": old.cloned().unwrap_or(Value::Null),
+        "dryRun": false,
+        "options": {}
+    })
+}

@@ -66,9 +66,9 @@ pub fn load(path: &Path) -> Fixture {
     let header = |prefix: &str| -> Vec<String> {
         text.lines().filter_map(|line| line.strip_prefix(prefix).map(|rest| rest.trim().to_owned())).collect()
     };
-    let settings_json: Value = header("# settings:")
-        .first()
-        .map_or(Value::Null, |json| serde_json::from_str(json).unwrap_or_else(|e| panic!("{}: settings: {e}", path.display())));
+    let settings_json: Value = header("# settings:").first().map_or(Value::Null, |json| {
+        serde_json::from_str(json).unwrap_or_else(|e| panic!("{}: settings: {e}", path.display()))
+    });
     let settings = Settings::from_json(&settings_json).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let old_path = path.with_extension("old.yaml");
     let old_objects = old_path.exists().then(|| {
@@ -123,7 +123,8 @@ pub fn all_fixtures() -> Vec<Fixture> {
                 continue;
             }
             assert!(
-                (file_name.starts_with("deny-") || file_name.starts_with("allow-")) && file_name.ends_with(".yaml"),
+                (file_name.starts_with("deny-") || file_name.starts_with("allow-"))
+                    && file.extension().is_some_and(|e| e == "yaml"),
                 "{}: fixture names are deny-*.yaml or allow-*.yaml",
                 file.display()
             );

@@ -22,7 +22,8 @@ pub fn policy_wasm() -> &'static [u8] {
     static WASM: OnceLock<Vec<u8>> = OnceLock::new();
     WASM.get_or_init(|| {
         if let Some(path) = std::env::var_os("AISGATE_POLICY_WASM") {
-            return std::fs::read(&path).unwrap_or_else(|e| panic!("AISGATE_POLICY_WASM={}: {e}", PathBuf::from(path).display()));
+            return std::fs::read(&path)
+                .unwrap_or_else(|e| panic!("AISGATE_POLICY_WASM={}: {e}", PathBuf::from(path).display()));
         }
         let target_dir = wasm_target_dir();
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
@@ -32,7 +33,10 @@ pub fn policy_wasm() -> &'static [u8] {
             .env("CARGO_TARGET_DIR", &target_dir)
             .status()
             .expect("run cargo to build the policy");
-        assert!(status.success(), "building the policy for wasm32-wasip1 failed (is the target installed? `rustup target add wasm32-wasip1`)");
+        assert!(
+            status.success(),
+            "building the policy for wasm32-wasip1 failed (is the target installed? `rustup target add wasm32-wasip1`)"
+        );
         let path = target_dir.join("wasm32-wasip1/release/aisgate_policy.wasm");
         std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
     })
@@ -83,14 +87,15 @@ impl PolicyHost {
             .module_bytes(wasm)
             .build()
             .expect("compile the policy module");
-        let callback = move |_id: u64, binding: &str, namespace: &str, operation: &str, payload: &[u8]| {
-            match (binding, namespace) {
+        let callback =
+            move |_id: u64, binding: &str, namespace: &str, operation: &str, payload: &[u8]| match (binding, namespace)
+            {
                 ("kubewarden", "tracing") => Ok(Vec::new()),
                 ("kubewarden", "kubernetes") => cluster.answer(operation, payload).map_err(Into::into),
                 _ => Err(format!("unexpected host call {binding}/{namespace}/{operation}").into()),
-            }
-        };
-        let host = wapc::WapcHost::new(Box::new(engine), Some(Box::new(callback))).expect("instantiate the policy module");
+            };
+        let host =
+            wapc::WapcHost::new(Box::new(engine), Some(Box::new(callback))).expect("instantiate the policy module");
         Self { host }
     }
 

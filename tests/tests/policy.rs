@@ -5,24 +5,19 @@
 //! every engine finding (deny in the message, warn in the warnings), and its mutation must
 //! be a clean JSON Patch that changes only what the fixes meant to change.
 
-use std::sync::OnceLock;
-
 use aisgate_core::engine::FixScope;
 use aisgate_core::{Engine, Operation, Severity};
 use aisgate_tests::fixtures::{Fixture, all_fixtures, today};
 use aisgate_tests::wapc_host::{Cluster, PolicyHost, admission_request, patch_for, policy_wasm};
 use serde_json::{Value, json};
 
-fn host() -> &'static PolicyHost {
-    static HOST: OnceLock<PolicyHost> = OnceLock::new();
-    HOST.get_or_init(|| PolicyHost::new(policy_wasm(), Cluster::default()))
+thread_local! {
+    // A waPC instance is not Send: one per test thread, like one per policy-server worker.
+    static HOST: PolicyHost = PolicyHost::new(policy_wasm(), Cluster::default());
 }
 
-// wasmtime instances are not Sync; tests share one host behind a lock.
 fn with_host<T>(f: impl FnOnce(&PolicyHost) -> T) -> T {
-    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _guard = LOCK.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    f(host())
+    HOST.with(f)
 }
 
 fn operation_of(old: Option<&Value>) -> &'static str {
@@ -67,14 +62,32 @@ fn every_fixture_through_the_wasm_module_matches_the_engine() {
 
             // The decision and messages follow the engine's findings after fixes.
             let operation = if object.old.is_some() { Operation::Update } else { Operation::Create };
-            let outcome = engine.check_and_fix(&object.value, object.old.as_ref(), operation, FixScope::Admission).unwrap();
+            let outcome =
+                engine.check_and_fix(&object.value, object.old.as_ref(), operation, FixScope::Admission).unwrap();
             let Some(outcome) = outcome else {
-                assert_eq!(response, json!({"accepted": true, "message": null, "code": null, "mutated_object": null, "audit_annotations": null, "warnings": null}), "{name}");
+                assert_eq!(
+                    response,
+                    json!({"accepted": true, "message": null, "code": null, "mutated_object": null, "audit_annotations": null, "warnings": null}),
+                    "{name}"
+                );
                 continue;
             };
-            let denials: Vec<String> = outcome.report.findings.iter().filter(|f| f.severity == Severity::Deny).map(aisgate_core::Finding::headline).collect();
-            let warns: Vec<String> = outcome.report.findings.iter().filter(|f| f.severity == Severity::Warn).map(aisgate_core::Finding::headline).collect();
-            let warnings: Vec<String> = response["warnings"].as_array().into_iter().flatten().map(|w| w.as_str().unwrap().to_owned()).collect();
+            let denials: Vec<String> = outcome
+                .report
+                .findings
+                .iter()
+                .filter(|f| f.severity == Severity::Deny)
+                .map(aisgate_core::Finding::headline)
+                .collect();
+            let warns: Vec<String> = outcome
+                .report
+                .findings
+                .iter()
+                .filter(|f| f.severity == Severity::Warn)
+                .map(aisgate_core::Finding::headline)
+                .collect();
+            let warnings: Vec<String> =
+                response["warnings"].as_array().into_iter().flatten().map(|w| w.as_str().unwrap().to_owned()).collect();
             for warn in &warns {
                 assert!(warnings.contains(warn), "{name}: warning missing: {warn}");
             }
@@ -99,11 +112,17 @@ fn every_fixture_through_the_wasm_module_matches_the_engine() {
                 let allowed: Vec<String> = outcome.changes.iter().map(|c| pointer(&c.path.parent())).collect();
                 for op in &patch.0 {
                     let path = op.path().to_string();
-                    assert!(allowed.iter().any(|a| path.starts_with(a.as_str())), "{name}: patch touches {path}, outside {allowed:?}");
+                    assert!(
+                        allowed.iter().any(|a| path.starts_with(a.as_str())),
+                        "{name}: patch touches {path}, outside {allowed:?}"
+                    );
                 }
                 let again = admission_request(operation_of(object.old.as_ref()), &patched, object.old.as_ref());
                 let second = with_host(|h| h.validate(&again, &settings));
-                assert!(second["mutated_object"].is_null(), "{name}: mutating the mutated object changed it again: {second}");
+                assert!(
+                    second["mutated_object"].is_null(),
+                    "{name}: mutating the mutated object changed it again: {second}"
+                );
             }
         }
     }
@@ -127,7 +146,10 @@ fn fields_unknown_to_k8s_openapi_survive_mutation() {
     expected["spec"]["persistentVolumeReclaimPolicy"] = json!("Retain");
     assert_eq!(response["mutated_object"], expected);
     let patch = patch_for(&pv, &response).unwrap();
-    assert_eq!(serde_json::to_value(&patch).unwrap(), json!([{"op": "replace", "path": "/spec/persistentVolumeReclaimPolicy", "value": "Retain"}]));
+    assert_eq!(
+        serde_json::to_value(&patch).unwrap(),
+        json!([{"op": "replace", "path": "/spec/persistentVolumeReclaimPolicy", "value": "Retain"}])
+    );
     assert_eq!(
         response["warnings"],
         json!(["AIS203 pv-reclaim-deletes-data: fixed: set persistentVolumeReclaimPolicy to Retain (was Delete)"])
@@ -147,7 +169,9 @@ fn mutation_switched_off_rejects_instead() {
     assert_eq!(response["accepted"], json!(false));
     assert_eq!(
         response["message"],
-        json!("AIS203 pv-reclaim-deletes-data: reclaim policy Recycle destroys target data when the claim is released; set Retain")
+        json!(
+            "AIS203 pv-reclaim-deletes-data: reclaim policy Recycle destroys target data when the claim is released; set Retain"
+        )
     );
     // On UPDATE the reclaim policy is not rewritten (create-only fix): the request is judged as is.
     let response = with_host(|h| h.validate(&admission_request("UPDATE", &pv, Some(&pv)), &json!({})));
@@ -159,7 +183,10 @@ fn mutation_switched_off_rejects_instead() {
 fn settings_accepted_and_refused() {
     let cases = [
         (json!({}), json!({"valid": true, "message": null})),
-        (json!({"rules": {"AIS034": "off"}, "mutations": {"addPodAntiAffinity": true}}), json!({"valid": true, "message": null})),
+        (
+            json!({"rules": {"AIS034": "off"}, "mutations": {"addPodAntiAffinity": true}}),
+            json!({"valid": true, "message": null}),
+        ),
         (
             json!({"rules": {"mutable-image-tag": "ignore"}}),
             json!({"valid": false, "message": "settings: rules.mutable-image-tag: unknown variant `ignore`, expected one of `deny`, `warn`, `off`"}),
@@ -211,12 +238,19 @@ fn malformed_requests_are_rejected_with_a_reason_never_a_trap() {
     let mut request = admission_request("CREATE", &json!({"apiVersion": "v1", "kind": "PersistentVolume"}), None);
     request["object"] = json!([1, 2]);
     let answer = with_host(|h| h.validate(&request, &json!({})));
-    assert_eq!(answer["message"], json!("aisgate: cannot read PersistentVolume : $: expected a Kubernetes object (a JSON object)"));
+    assert_eq!(
+        answer["message"],
+        json!("aisgate: cannot read PersistentVolume : $: expected a Kubernetes object (a JSON object)")
+    );
 }
 
 #[test]
 fn delete_and_foreign_objects_are_accepted_untouched() {
-    let mut request = admission_request("DELETE", &json!({"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": "x"}}), None);
+    let mut request = admission_request(
+        "DELETE",
+        &json!({"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": "x"}}),
+        None,
+    );
     request["object"] = Value::Null;
     let accepted = json!({"accepted": true, "message": null, "code": null, "mutated_object": null, "audit_annotations": null, "warnings": null});
     assert_eq!(with_host(|h| h.validate(&request, &json!({}))), accepted);
@@ -235,7 +269,8 @@ fn annotations_on_the_object_cannot_exempt_it() {
     assert_eq!(answer["accepted"], json!(false));
     assert!(answer["message"].as_str().unwrap().contains("AIS201 pv-without-node-affinity"), "{answer}");
     // Settings can.
-    let settings = json!({"exemptions": [{"rules": ["AIS201"], "names": ["pv*"], "reason": "lab node", "expires": "2099-12-31"}]});
+    let settings =
+        json!({"exemptions": [{"rules": ["AIS201"], "names": ["pv*"], "reason": "lab node", "expires": "2099-12-31"}]});
     let answer = with_host(|h| h.validate(&admission_request("CREATE", &pv, None), &settings));
     assert_eq!(answer["accepted"], json!(true), "{answer}");
     // An expired exemption does not.

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use aisgate_core::{Engine, Settings, Severity, registry};
-use aisgate_lint::{Input, LintReport, Limits, ReportError};
+use aisgate_lint::{Input, Limits, LintReport, ReportError};
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -134,7 +134,12 @@ fn read_file(path: &Path, loaded: &mut Vec<Loaded>, errors: &mut Vec<ReportError
     match std::fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => loaded.push(Loaded { name, text }),
-            Err(e) => errors.push(ReportError::new(&name, 1, 1, format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()))),
+            Err(e) => errors.push(ReportError::new(
+                &name,
+                1,
+                1,
+                format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()),
+            )),
         },
         Err(e) => errors.push(ReportError::new(&name, 1, 1, format!("cannot read: {e}"))),
     }
@@ -162,7 +167,8 @@ fn lint(args: &LintArgs) -> Result<ExitCode> {
     let inputs = collect(&args.paths, &mut errors);
     let old = collect(&args.old, &mut errors);
     let mut report = aisgate_lint::lint(&engine, &as_inputs(&inputs), &as_inputs(&old), &Limits::default());
-    report.summary.files += errors.iter().filter(|e| e.message.starts_with("not UTF-8") || e.message.starts_with("cannot read:")).count();
+    report.summary.files +=
+        errors.iter().filter(|e| e.message.starts_with("not UTF-8") || e.message.starts_with("cannot read:")).count();
     errors.append(&mut report.errors);
     report.errors = errors;
     let mut out = io::stdout().lock();
@@ -190,9 +196,16 @@ fn lint(args: &LintArgs) -> Result<ExitCode> {
 
 fn write_text(out: &mut impl Write, report: &LintReport, inputs: &[Loaded]) -> io::Result<()> {
     for finding in &report.findings {
-        writeln!(out, "{}:{}:{}: {} {} {}: {}", finding.file, finding.line, finding.column, finding.severity, finding.code, finding.rule, finding.message)?;
+        writeln!(
+            out,
+            "{}:{}:{}: {} {} {}: {}",
+            finding.file, finding.line, finding.column, finding.severity, finding.code, finding.rule, finding.message
+        )?;
         writeln!(out, "  {} at {}", finding.object, finding.path)?;
-        let source_line = inputs.iter().find(|i| i.name == finding.file).and_then(|i| i.text.lines().nth(finding.line.saturating_sub(1)));
+        let source_line = inputs
+            .iter()
+            .find(|i| i.name == finding.file)
+            .and_then(|i| i.text.lines().nth(finding.line.saturating_sub(1)));
         if let Some(line) = source_line {
             writeln!(out, "   | {line}")?;
             writeln!(out, "   | {}^", " ".repeat(finding.column.saturating_sub(1)))?;

@@ -134,7 +134,12 @@ impl Engine {
             let violation = Violation { path: finding.path.clone(), message: finding.message.clone(), at_most: None };
             let input = FixInput { violation: &violation, subject: &subject, operation };
             if let Some(description) = rule.fix(&mut fixed, &input) {
-                changes.push(Change { code: finding.code, rule: finding.rule, path: finding.path.clone(), description });
+                changes.push(Change {
+                    code: finding.code,
+                    rule: finding.rule,
+                    path: finding.path.clone(),
+                    description,
+                });
             }
         }
         if changes.is_empty() {
@@ -192,7 +197,9 @@ impl Engine {
         let rule_matches = exemption.rules.iter().any(|r| r == finding.code || r == finding.rule);
         let in_force = match &exemption.expires {
             None => true,
-            Some(expires) => crate::settings::parse_date(expires).zip(self.today).is_some_and(|(last, today)| today <= last),
+            Some(expires) => {
+                crate::settings::parse_date(expires).zip(self.today).is_some_and(|(last, today)| today <= last)
+            }
         };
         let glob_matches = |patterns: &[String], value: &str| {
             patterns.is_empty() || patterns.iter().any(|p| glob::Pattern::new(p).is_ok_and(|p| p.matches(value)))
@@ -202,7 +209,8 @@ impl Engine {
             && in_force
             && glob_matches(&exemption.namespaces, namespace)
             && glob_matches(&exemption.names, &finding.object.name)
-            && (exemption.paths.is_empty() || exemption.paths.iter().any(|query| path_selected(query, raw, &finding.path)))
+            && (exemption.paths.is_empty()
+                || exemption.paths.iter().any(|query| path_selected(query, raw, &finding.path)))
     }
 }
 

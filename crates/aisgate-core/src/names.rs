@@ -43,7 +43,10 @@ impl<'a> ClaimName<'a> {
     #[must_use]
     pub fn parse(name: &'a str) -> Option<Self> {
         let (rest, ordinal) = name.rsplit_once('-')?;
-        if ordinal.is_empty() || !ordinal.bytes().all(|b| b.is_ascii_digit()) || (ordinal.len() > 1 && ordinal.starts_with('0')) {
+        if ordinal.is_empty()
+            || !ordinal.bytes().all(|b| b.is_ascii_digit())
+            || (ordinal.len() > 1 && ordinal.starts_with('0'))
+        {
             return None;
         }
         let ordinal = ordinal.parse().ok()?;
@@ -61,11 +64,7 @@ impl<'a> ClaimName<'a> {
 /// Whether `labels` satisfy a label selector (`matchLabels` and `matchExpressions`).
 #[must_use]
 pub fn selector_matches(selector: &LabelSelector, labels: &BTreeMap<String, String>) -> bool {
-    let labels_match = selector
-        .match_labels
-        .iter()
-        .flatten()
-        .all(|(key, value)| labels.get(key) == Some(value));
+    let labels_match = selector.match_labels.iter().flatten().all(|(key, value)| labels.get(key) == Some(value));
     let expressions_match = selector.match_expressions.iter().flatten().all(|expr| {
         let value = labels.get(&expr.key);
         let values = expr.values.as_deref().unwrap_or_default();
@@ -92,6 +91,18 @@ pub fn image_tag(image: &str) -> (Option<&str>, bool) {
     (last_component.rsplit_once(':').map(|(_, tag)| tag), digest)
 }
 
+/// A user-written value for a message, cut to at most `max` characters (ending in `…`
+/// when cut), so messages stay within the 120 characters admission warnings allow.
+#[must_use]
+pub fn abbreviate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,6 +127,13 @@ mod tests {
         assert_eq!(ClaimName::parse("data-target-01"), None);
         assert_eq!(ClaimName::parse("target-1"), None);
         assert_eq!(ClaimName::parse("ais-state-proxy-0").map(|c| c.role), Some("proxy"));
+    }
+
+    #[test]
+    fn abbreviates() {
+        assert_eq!(abbreviate("nfs.csi.k8s.io", 20), "nfs.csi.k8s.io");
+        assert_eq!(abbreviate("abcdef", 4), "abc…");
+        assert_eq!(abbreviate("abcdef", 6), "abcdef");
     }
 
     #[test]

@@ -155,6 +155,17 @@ impl JsonPath {
         })
     }
 
+    /// This path if it exists in `value`, else its nearest existing ancestor (for findings
+    /// about a missing field: `$.spec.targetSpec` when `size` is absent).
+    #[must_use]
+    pub fn nearest_existing(&self, value: &Value) -> Self {
+        let mut path = self.clone();
+        while !path.segments.is_empty() && path.lookup(value).is_none() {
+            path.segments.pop();
+        }
+        path
+    }
+
     /// The node this path names in `value`, mutably, if it exists.
     pub fn lookup_mut<'v>(&self, value: &'v mut Value) -> Option<&'v mut Value> {
         self.segments.iter().try_fold(value, |node, segment| match segment {

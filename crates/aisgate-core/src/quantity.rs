@@ -2,7 +2,7 @@
 //!
 //! Parsed exactly, as a fraction, so that a capacity can be compared in whole bytes and a
 //! fractional byte count (which old operators could not bind) is detected. The one crate
-//! that parses quantities (kube_quantity) is built on k8s-openapi 0.29, which the Kubewarden
+//! that parses quantities (`kube_quantity`) is built on k8s-openapi 0.29, which the Kubewarden
 //! SDK cannot use, hence this small parser of the grammar in
 //! `k8s.io/apimachinery/pkg/api/resource/quantity.go`.
 
@@ -15,7 +15,7 @@ pub enum QuantityError {
     Empty,
     #[error("has no digits")]
     NoDigits,
-    #[error("has an unknown suffix `{0}` (allowed: Ki Mi Gi Ti Pi Ei, m k M G T P E, or an exponent e<N>)")]
+    #[error("has an unknown suffix `{0}` (allowed: Ki Mi Gi Ti Pi Ei, n u m k M G T P E, or an exponent e<N>)")]
     UnknownSuffix(String),
     #[error("is too large")]
     TooLarge,
@@ -43,9 +43,7 @@ impl Quantity {
             Some(b'+') => (false, text.get(1..).unwrap_or_default()),
             _ => (false, text),
         };
-        let number_end = unsigned
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(unsigned.len());
+        let number_end = unsigned.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(unsigned.len());
         let (number, suffix) = unsigned.split_at(number_end);
         let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
         if whole.is_empty() && fraction.is_empty() || fraction.contains('.') {
@@ -62,7 +60,9 @@ impl Quantity {
         let mut denominator = pow(10, fraction_digits)?;
         match suffix {
             "" => {}
-            "m" => denominator = denominator.checked_mul(1000).ok_or(QuantityError::TooLarge)?,
+            "n" => denominator = mul(denominator, pow(10, 9)?)?,
+            "u" => denominator = mul(denominator, pow(10, 6)?)?,
+            "m" => denominator = mul(denominator, 1000)?,
             "k" => numerator = mul(numerator, pow(10, 3)?)?,
             "M" => numerator = mul(numerator, pow(10, 6)?)?,
             "G" => numerator = mul(numerator, pow(10, 9)?)?,
@@ -100,7 +100,7 @@ impl Quantity {
     /// Whether the quantity is a whole number of units (bytes, for storage).
     #[must_use]
     pub fn is_whole(&self) -> bool {
-        self.numerator % self.denominator == 0
+        self.numerator.is_multiple_of(self.denominator)
     }
 
     /// The quantity rounded down to whole units; `None` when negative.
@@ -147,6 +147,8 @@ mod tests {
         assert_eq!(bytes("1e3"), Some(1000));
         assert_eq!(bytes("1E3"), Some(1000));
         assert_eq!(bytes("1500m"), Some(1));
+        assert_eq!(bytes("2000000u"), Some(2));
+        assert!(!Quantity::parse("500n").unwrap().is_whole());
         assert_eq!(bytes(".5Ki"), Some(512));
         assert_eq!(bytes("+7"), Some(7));
     }
@@ -155,7 +157,7 @@ mod tests {
     fn detects_fractional_bytes() {
         let q = Quantity::parse("5.8Ti").unwrap();
         assert!(!q.is_whole());
-        assert_eq!(q.floor(), Some(6_377_099_669_913));
+        assert_eq!(q.floor(), Some(6_377_167_441_100));
         assert!(Quantity::parse("1.5Ki").unwrap().is_whole());
     }
 

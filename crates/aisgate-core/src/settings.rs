@@ -51,6 +51,8 @@ impl RuleLevel {
 }
 
 /// Which automatic fixes run. Offline `fix` applies these plus the offline-only ones.
+// One switch per mutation is the settings contract (interfaces.md §2), not a state machine.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct Mutations {
@@ -199,6 +201,7 @@ const DATE_FORMAT: &[time::format_description::BorrowedFormatItem<'static>] =
     time::macros::format_description!("[year]-[month]-[day]");
 
 /// Parses `YYYY-MM-DD`.
+#[must_use]
 pub fn parse_date(text: &str) -> Option<Date> {
     Date::parse(text, DATE_FORMAT).ok()
 }
@@ -219,9 +222,14 @@ impl Settings {
             return Err(SettingsError::new("(root)", "expected an object of settings"));
         }
         let settings: Settings = serde_path_to_error::deserialize(value).map_err(|error| {
-            let field = error.path().to_string();
-            let field = if field == "." { "(root)".to_owned() } else { field };
-            SettingsError::new(field, error.into_inner().to_string())
+            let mut segments: Vec<String> = error.path().iter().map(ToString::to_string).collect();
+            let message = error.into_inner().to_string();
+            // The path of an unknown key ends with that key; the field at fault is its parent.
+            if message.starts_with("unknown field") {
+                segments.pop();
+            }
+            let field = if segments.is_empty() { "(root)".to_owned() } else { segments.join(".").replace(".[", "[") };
+            SettingsError::new(field, message)
         })?;
         settings.check()?;
         Ok(settings)
@@ -243,7 +251,10 @@ impl Settings {
             }
             for rule in &exemption.rules {
                 if registry::find(rule).is_none() {
-                    return Err(SettingsError::new(field("rules"), format!("unknown rule `{rule}`; use a rule name or code")));
+                    return Err(SettingsError::new(
+                        field("rules"),
+                        format!("unknown rule `{rule}`; use a rule name or code"),
+                    ));
                 }
             }
             if exemption.reason.trim().is_empty() {
@@ -252,7 +263,10 @@ impl Settings {
             for (key, globs) in [("namespaces", &exemption.namespaces), ("names", &exemption.names)] {
                 for pattern in globs {
                     if let Err(error) = glob::Pattern::new(pattern) {
-                        return Err(SettingsError::new(field(key), format!("`{pattern}` is not a glob: {}", error.msg)));
+                        return Err(SettingsError::new(
+                            field(key),
+                            format!("`{pattern}` is not a glob: {}", error.msg),
+                        ));
                     }
                 }
             }
@@ -267,7 +281,10 @@ impl Settings {
             if let Some(expires) = &exemption.expires
                 && parse_date(expires).is_none()
             {
-                return Err(SettingsError::new(field("expires"), format!("`{expires}` is not a date; expected YYYY-MM-DD")));
+                return Err(SettingsError::new(
+                    field("expires"),
+                    format!("`{expires}` is not a date; expected YYYY-MM-DD"),
+                ));
             }
         }
         for (key, list) in [("aisStorageClasses", &self.ais_storage_classes), ("topologyKeys", &self.topology_keys)] {
@@ -276,7 +293,10 @@ impl Settings {
             }
         }
         if self.shared_node_annotation.trim().is_empty() {
-            return Err(SettingsError::new("sharedNodeAnnotation", "must not be empty; default is aisgate.io/shared-nodes"));
+            return Err(SettingsError::new(
+                "sharedNodeAnnotation",
+                "must not be empty; default is aisgate.io/shared-nodes",
+            ));
         }
         if self.cluster_context.enabled {
             return Err(SettingsError::new(
@@ -308,8 +328,8 @@ mod tests {
 
     use super::*;
 
-    fn error(value: Value) -> String {
-        Settings::from_json(&value).unwrap_err().to_string()
+    fn error(value: impl Into<Value>) -> String {
+        Settings::from_json(&value.into()).unwrap_err().to_string()
     }
 
     #[test]
@@ -321,7 +341,10 @@ mod tests {
     #[test]
     fn refuses_unknown_keys_with_allowed_ones() {
         let message = error(json!({"mutation": {}}));
-        assert!(message.starts_with("settings: (root): unknown field `mutation`, expected one of `rules`, `mutations`"), "{message}");
+        assert!(
+            message.starts_with("settings: (root): unknown field `mutation`, expected one of `rules`, `mutations`"),
+            "{message}"
+        );
         assert_eq!(
             error(json!({"mutations": {"retain": true}})),
             "settings: mutations: unknown field `retain`, expected one of `retainReclaimPolicy`, `addPodAntiAffinity`, `stripHostPortOnSharedNodes`, `migrateDeprecatedFields`"
@@ -345,18 +368,31 @@ mod tests {
             e[key] = value;
             error(json!({"exemptions": [e]}))
         };
-        assert_eq!(with("reason", json!(" ")), "settings: exemptions[0].reason: required: say why these findings are accepted");
-        assert_eq!(with("expires", json!("31/01/2027")), "settings: exemptions[0].expires: `31/01/2027` is not a date; expected YYYY-MM-DD");
-        assert!(with("paths", json!(["$.spec[?"])).starts_with("settings: exemptions[0].paths: `$.spec[?` is not an RFC 9535 JSONPath query"));
+        assert_eq!(
+            with("reason", json!(" ")),
+            "settings: exemptions[0].reason: required: say why these findings are accepted"
+        );
+        assert_eq!(
+            with("expires", json!("31/01/2027")),
+            "settings: exemptions[0].expires: `31/01/2027` is not a date; expected YYYY-MM-DD"
+        );
+        assert!(
+            with("paths", json!(["$.spec[?"]))
+                .starts_with("settings: exemptions[0].paths: `$.spec[?` is not an RFC 9535 JSONPath query")
+        );
         assert!(with("names", json!(["[a"])).starts_with("settings: exemptions[0].names: `[a` is not a glob"));
-        assert_eq!(with("rules", json!([])), "settings: exemptions[0].rules: required: list the rule names or codes to exempt");
+        assert_eq!(
+            with("rules", json!([])),
+            "settings: exemptions[0].rules: required: list the rule names or codes to exempt"
+        );
         let ok = json!({"exemptions": [{"rules": ["host-port-on-shared-node"], "namespaces": ["ais-*"], "reason": "x", "expires": "2027-01-31", "paths": ["$.spec.template.spec.containers[?@.name=='sidecar']"]}]});
         assert!(Settings::from_json(&ok).is_ok());
     }
 
     #[test]
     fn level_by_code_or_name() {
-        let settings = Settings::from_json(&json!({"rules": {"AIS034": "off", "host-port-on-shared-node": "warn"}})).unwrap();
+        let settings =
+            Settings::from_json(&json!({"rules": {"AIS034": "off", "host-port-on-shared-node": "warn"}})).unwrap();
         assert_eq!(settings.level("AIS034", "mutable-image-tag", Severity::Warn), None);
         assert_eq!(settings.level("AIS020", "host-port-on-shared-node", Severity::Deny), Some(Severity::Warn));
         assert_eq!(settings.level("AIS001", "removed-field", Severity::Deny), Some(Severity::Deny));

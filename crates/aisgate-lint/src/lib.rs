@@ -41,9 +41,18 @@ pub fn objects(document: &Document) -> Option<Vec<(JsonPath, &Value)>> {
         return None;
     }
     let kind = value.get("kind").and_then(Value::as_str).unwrap_or_default();
-    if kind.ends_with("List") && let Some(items) = value.get("items").and_then(Value::as_array) {
+    if kind.ends_with("List")
+        && let Some(items) = value.get("items").and_then(Value::as_array)
+    {
         let base = JsonPath::root().key("items");
-        return Some(items.iter().enumerate().filter(|(_, item)| is_kubernetes_object(item)).map(|(i, item)| (base.index(i), item)).collect());
+        return Some(
+            items
+                .iter()
+                .enumerate()
+                .filter(|(_, item)| is_kubernetes_object(item))
+                .map(|(i, item)| (base.index(i), item))
+                .collect(),
+        );
     }
     Some(vec![(JsonPath::root(), value)])
 }
@@ -64,7 +73,8 @@ fn identity(value: &Value) -> (String, String, String, String) {
 #[must_use]
 pub fn lint(engine: &Engine, inputs: &[Input<'_>], old: &[Input<'_>], limits: &Limits) -> LintReport {
     let mut report = LintReport::default();
-    let old_parsed: Vec<(&str, Parsed)> = old.iter().map(|input| (input.name, source::parse(input.text, limits))).collect();
+    let old_parsed: Vec<(&str, Parsed)> =
+        old.iter().map(|input| (input.name, source::parse(input.text, limits))).collect();
     let mut previous: HashMap<_, &Value> = HashMap::new();
     for (name, parsed) in &old_parsed {
         if let Some(error) = &parsed.error {
@@ -94,7 +104,13 @@ pub fn lint(engine: &Engine, inputs: &[Input<'_>], old: &[Input<'_>], limits: &L
                             report.push_finding(input.name, document, &base, finding, None);
                         }
                         for suppressed in checked.suppressed {
-                            report.push_finding(input.name, document, &base, suppressed.finding, Some(suppressed.reason));
+                            report.push_finding(
+                                input.name,
+                                document,
+                                &base,
+                                suppressed.finding,
+                                Some(suppressed.reason),
+                            );
                         }
                     }
                     Ok(None) => {}

@@ -20,7 +20,13 @@ pub struct LintReport {
 
 impl Default for LintReport {
     fn default() -> Self {
-        Self { version: VERSION, findings: Vec::new(), suppressed: Vec::new(), errors: Vec::new(), summary: Summary::default() }
+        Self {
+            version: VERSION,
+            findings: Vec::new(),
+            suppressed: Vec::new(),
+            errors: Vec::new(),
+            summary: Summary::default(),
+        }
     }
 }
 
@@ -73,7 +79,14 @@ pub struct Summary {
 }
 
 impl LintReport {
-    pub(crate) fn push_finding(&mut self, file: &str, document: &Document, base: &JsonPath, finding: Finding, reason: Option<String>) {
+    pub(crate) fn push_finding(
+        &mut self,
+        file: &str,
+        document: &Document,
+        base: &JsonPath,
+        finding: Finding,
+        reason: Option<String>,
+    ) {
         let at = document.position(&source::join(base, &finding.path));
         let entry = ReportFinding {
             code: finding.code,

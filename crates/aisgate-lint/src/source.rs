@@ -6,7 +6,6 @@
 //! stream gives and a generic deserializer throws away. Scalars resolve by the YAML 1.2 core
 //! schema; `<<` merge keys are honoured as Kubernetes' YAML reader does.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 
 use aisgate_core::JsonPath;
@@ -204,7 +203,12 @@ impl<'l> Builder<'l> {
             Event::DocumentEnd => {
                 let value = self.root.take().unwrap_or(Value::Null);
                 let start = self.start.unwrap_or(position);
-                return Ok(Some(Document { value, start, helm_source: None, positions: std::mem::take(&mut self.positions) }));
+                return Ok(Some(Document {
+                    value,
+                    start,
+                    helm_source: None,
+                    positions: std::mem::take(&mut self.positions),
+                }));
             }
             Event::Scalar(text, style, anchor, tag) => {
                 let key_slot = matches!(self.stack.last(), Some(Frame::Mapping { pending_key: None, .. }));
@@ -215,16 +219,23 @@ impl<'l> Builder<'l> {
                     if anchor > 0 {
                         self.anchors.insert(anchor, value.clone());
                     }
-                    self.push_value(value, position)?;
+                    self.push_value(value, position);
                 }
             }
             Event::Alias(anchor) => {
-                let value = self.anchors.get(&anchor).cloned().ok_or_else(|| SourceError::at(position, "alias to an unknown anchor"))?;
+                let value = self
+                    .anchors
+                    .get(&anchor)
+                    .cloned()
+                    .ok_or_else(|| SourceError::at(position, "alias to an unknown anchor"))?;
                 self.alias_nodes += count_nodes(&value);
                 if self.alias_nodes > self.limits.max_alias_nodes {
                     return Err(SourceError::at(
                         position,
-                        format!("aliases expand to more than {} nodes (the alias limit); refusing a possible YAML bomb", self.limits.max_alias_nodes),
+                        format!(
+                            "aliases expand to more than {} nodes (the alias limit); refusing a possible YAML bomb",
+                            self.limits.max_alias_nodes
+                        ),
                     ));
                 }
                 if let Some(Frame::Mapping { pending_key: None, .. }) = self.stack.last() {
@@ -234,7 +245,7 @@ impl<'l> Builder<'l> {
                     };
                     self.set_key(key, position)?;
                 } else {
-                    self.push_value(value, position)?;
+                    self.push_value(value, position);
                 }
             }
             Event::SequenceStart(anchor, _) => {
@@ -287,7 +298,10 @@ impl<'l> Builder<'l> {
 
     fn open(&mut self, position: Position) -> Result<(), SourceError> {
         if self.stack.len() >= self.limits.max_depth {
-            return Err(SourceError::at(position, format!("nesting deeper than {} levels (the depth limit)", self.limits.max_depth)));
+            return Err(SourceError::at(
+                position,
+                format!("nesting deeper than {} levels (the depth limit)", self.limits.max_depth),
+            ));
         }
         if self.stack.is_empty() {
             self.start.get_or_insert(position);
@@ -304,14 +318,13 @@ impl<'l> Builder<'l> {
         self.attach(value);
     }
 
-    fn push_value(&mut self, value: Value, position: Position) -> Result<(), SourceError> {
+    fn push_value(&mut self, value: Value, position: Position) {
         if self.stack.is_empty() {
             self.start.get_or_insert(position);
         }
         let (path, key) = self.next_slot();
         self.positions.insert(path, NodePosition { value: position, key });
         self.attach(value);
-        Ok(())
     }
 
     fn attach(&mut self, value: Value) {
@@ -357,8 +370,8 @@ fn count_nodes(value: &Value) -> usize {
 }
 
 /// Resolves a scalar by the YAML 1.2 core schema (quoted scalars and `!!str` are strings).
-fn resolve_scalar(text: &Cow<'_, str>, style: ScalarStyle, tag: Option<&str>) -> Value {
-    let string = || Value::String(text.to_string());
+fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&str>) -> Value {
+    let string = || Value::String(text.to_owned());
     match tag {
         Some("str") => return string(),
         Some("null") => return Value::Null,
@@ -367,13 +380,13 @@ fn resolve_scalar(text: &Cow<'_, str>, style: ScalarStyle, tag: Option<&str>) ->
     if style != ScalarStyle::Plain {
         return string();
     }
-    match text.as_ref() {
+    match text {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "true" | "True" | "TRUE" => return Value::Bool(true),
         "false" | "False" | "FALSE" => return Value::Bool(false),
         _ => {}
     }
-    let t = text.as_ref();
+    let t = text;
     let unsigned = t.strip_prefix(['-', '+']).unwrap_or(t);
     let looks_numeric = unsigned.bytes().next().is_some_and(|b| b.is_ascii_digit() || b == b'.');
     if !looks_numeric {
@@ -394,7 +407,10 @@ fn resolve_scalar(text: &Cow<'_, str>, style: ScalarStyle, tag: Option<&str>) ->
         }
     }
     let is_float = unsigned.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'));
-    if is_float && let Ok(float) = t.parse::<f64>() && let Some(number) = Number::from_f64(float) {
+    if is_float
+        && let Ok(float) = t.parse::<f64>()
+        && let Some(number) = Number::from_f64(float)
+    {
         return Value::Number(number);
     }
     string()
@@ -456,7 +472,8 @@ mod tests {
         let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 0..6 {
             let prev = if i == 0 { "a".to_owned() } else { format!("l{}", i - 1) };
-            bomb.push_str(&format!("l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+            let refs = vec![format!("*{prev}"); 10].join(", ");
+            bomb.extend([format!("l{i}: &l{i} [{refs}]\n")]);
         }
         let error = parse(&bomb, &Limits::default()).error.unwrap();
         assert!(error.message.contains("more than 100000 nodes"), "{error}");
@@ -464,7 +481,10 @@ mod tests {
 
     #[test]
     fn refuses_duplicates_depth_and_size() {
-        assert_eq!(parse("a: 1\na: 2\n", &Limits::default()).error.unwrap().to_string(), "2:1: duplicate key `a` in a mapping");
+        assert_eq!(
+            parse("a: 1\na: 2\n", &Limits::default()).error.unwrap().to_string(),
+            "2:1: duplicate key `a` in a mapping"
+        );
         let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
         assert!(parse(&deep, &Limits::default()).error.unwrap().message.contains("depth limit"));
         let small = Limits { max_input_bytes: 3, ..Limits::default() };

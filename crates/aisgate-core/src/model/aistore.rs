@@ -104,6 +104,21 @@ impl RoleSpec {
     }
 }
 
+/// The operator's default intra-cluster control port (domain.md §3).
+pub const DEFAULT_INTRA_CONTROL_PORT: i64 = 51082;
+/// The operator's default intra-cluster data port (domain.md §3).
+pub const DEFAULT_INTRA_DATA_PORT: i64 = 51083;
+
+/// The number a port field holds as the operator reads it (Go's `IntValue()`): the integer,
+/// or a string that parses as one; `None` for any other string (the operator reads 0).
+#[must_use]
+pub fn port_number(port: &IntOrString) -> Option<i64> {
+    match port {
+        IntOrString::Int(n) => Some(i64::from(*n)),
+        IntOrString::String(s) => s.parse().ok(),
+    }
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Mount {
@@ -151,6 +166,15 @@ impl Role {
         match self {
             Role::Proxy => "proxySpec",
             Role::Target => "targetSpec",
+        }
+    }
+
+    /// The operator's default `portPublic` (and `servicePort`): 51080 for proxies, 51081 for targets.
+    #[must_use]
+    pub fn default_public_port(self) -> i64 {
+        match self {
+            Role::Proxy => 51080,
+            Role::Target => 51081,
         }
     }
 

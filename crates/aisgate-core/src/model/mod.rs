@@ -68,8 +68,9 @@ impl DecodeError {
     }
 }
 
-/// A decoded AIS object.
+/// A decoded AIS object. One lives per check, so variant sizes do not matter.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
 pub enum AisObject {
     AiStore(AiStore),
     StatefulSet(StatefulSet, AisWorkload),
@@ -88,7 +89,7 @@ pub struct Subject<'a> {
 fn decode_as<T: DeserializeOwned>(value: &Value) -> Result<T, DecodeError> {
     serde_path_to_error::deserialize(value).map_err(|error| {
         let mut path = JsonPath::root();
-        for segment in error.path().iter() {
+        for segment in error.path() {
             path = match segment {
                 serde_path_to_error::Segment::Seq { index } => path.index(*index),
                 serde_path_to_error::Segment::Map { key } => path.key(key),

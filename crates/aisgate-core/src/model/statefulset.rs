@@ -154,8 +154,7 @@ impl StatefulSet {
 
     /// Containers running for the pod's lifetime: regular ones and sidecar init containers.
     pub fn running_containers(&self) -> impl Iterator<Item = (&'static str, usize, &Container)> {
-        self.containers()
-            .filter(|(key, _, c)| *key == "containers" || c.restart_policy.as_deref() == Some("Always"))
+        self.containers().filter(|(key, _, c)| *key == "containers" || c.restart_policy.as_deref() == Some("Always"))
     }
 
     #[must_use]
@@ -195,7 +194,8 @@ impl StatefulSet {
         if workload.role != Role::Target {
             return None;
         }
-        let has_anti_affinity = self.spec.template.spec.affinity.as_ref().is_some_and(|a| a.pod_anti_affinity.is_some());
+        let has_anti_affinity =
+            self.spec.template.spec.affinity.as_ref().is_some_and(|a| a.pod_anti_affinity.is_some());
         if self.metadata.annotations.get(shared_node_annotation).is_some_and(|v| v == "true") {
             Some(Sharing::Annotated)
         } else if workload.flavor == Flavor::Operator && !has_anti_affinity {

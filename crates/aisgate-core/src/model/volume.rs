@@ -80,3 +80,24 @@ pub struct ClaimSpec {
 pub struct ClaimResources {
     pub requests: BTreeMap<String, Value>,
 }
+
+impl super::AisObject {
+    /// The claim specs this object carries, with their paths: an AIS PVC's `spec`, or each
+    /// `volumeClaimTemplates[i].spec` of an AIS `StatefulSet`. Empty for other kinds.
+    #[must_use]
+    pub fn claim_specs(&self) -> Vec<(crate::path::JsonPath, &ClaimSpec)> {
+        match self {
+            super::AisObject::PersistentVolumeClaim(pvc) => vec![(crate::path::JsonPath::from_keys("spec"), &pvc.spec)],
+            super::AisObject::StatefulSet(sts, _) => sts
+                .spec
+                .volume_claim_templates
+                .iter()
+                .enumerate()
+                .map(|(i, template)| {
+                    (crate::path::JsonPath::from_keys("spec.volumeClaimTemplates").index(i).key("spec"), &template.spec)
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}

@@ -87,7 +87,10 @@ impl Rule for HostPortOnSharedNode {
                 if let Some(port) = target.host_port.as_ref().filter(|p| **p != IntOrString::Int(0)) {
                     out.push(Violation::new(
                         spec.key("hostPort"),
-                        format!("hostPort {} on targets sharing nodes: the 2nd target per node stays Pending; {ADVICE}", port_text(port)),
+                        format!(
+                            "hostPort {} on targets sharing nodes: the 2nd target per node stays Pending; {ADVICE}",
+                            port_text(port)
+                        ),
                     ));
                 }
                 if target.host_network == Some(true) {

@@ -1,16 +1,104 @@
+use k8s_openapi::api::core::v1::Affinity;
+
 use crate::declare_rule;
+use crate::model::AisObject;
+use crate::model::aistore::Role;
+use crate::path::JsonPath;
 use crate::rule::{Check, Rule, RuleMeta, Violation};
 
 declare_rule! {
     /// ## What it does
-    /// TODO(catalog): A required pod anti-affinity term uses a `topologyKey` that nodes do not normally carry (anything but `kubernetes.io/hostname`, `topology.kubernetes.io/zone`, `topology.kubernetes.io/region` and the settings' extra keys), e.g. the legacy `topology.kubernetes.io/node`: it never blocks co-location.
+    /// Flags a required pod anti-affinity term (`requiredDuringSchedulingIgnoredDuringExecution`)
+    /// whose `topologyKey` is not a label nodes normally carry, in the `affinity` of an
+    /// `AIStore`'s `proxySpec` or `targetSpec`, or in the pod template of an AIS `StatefulSet`.
+    /// Known keys are `kubernetes.io/hostname`, `topology.kubernetes.io/zone`,
+    /// `topology.kubernetes.io/region`, and those listed in the `topologyKeys` setting (add
+    /// the labels your nodes really carry there, e.g. a rack label).
+    ///
+    /// ## Why is this bad?
+    /// The scheduler groups nodes by the value of the topology key; nodes without that label
+    /// belong to no group, and the term never keeps two pods apart. The legacy AIS Helm chart
+    /// used `topology.kubernetes.io/node`, which nodes do not carry: its "one target per node"
+    /// never held, and several targets could land on one node, sharing its host ports and
+    /// failing together with it.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// affinity:
+    ///   podAntiAffinity:
+    ///     requiredDuringSchedulingIgnoredDuringExecution:
+    ///       - topologyKey: topology.kubernetes.io/node
+    ///         labelSelector:
+    ///           matchLabels: {app: ais, component: target}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// affinity:
+    ///   podAntiAffinity:
+    ///     requiredDuringSchedulingIgnoredDuringExecution:
+    ///       - topologyKey: kubernetes.io/hostname
+    ///         labelSelector:
+    ///           matchLabels: {app: ais, component: target}
+    /// ```
     pub struct UnknownTopologyKey {
         code: "AIS031",
         name: "unknown-topology-key",
         severity: Warn,
         scope: Object,
-        summary: "TODO",
+        summary: "A required pod anti-affinity term uses a topologyKey nodes do not carry: it never keeps pods apart",
         fix: None,
+    }
+}
+
+const MAX_MESSAGE: usize = 120;
+
+/// The node labels Kubernetes sets on every node (or cloud providers set on every node).
+const WELL_KNOWN_KEYS: [&str; 3] =
+    ["kubernetes.io/hostname", "topology.kubernetes.io/zone", "topology.kubernetes.io/region"];
+
+/// `text` shortened to at most `max` characters, with `…` in the middle when cut.
+fn elide(text: &str, max: usize) -> String {
+    let count = text.chars().count();
+    if count <= max {
+        return text.to_owned();
+    }
+    let keep = max.saturating_sub(1);
+    let head: String = text.chars().take(keep / 2).collect();
+    let tail: String = text.chars().skip(count - (keep - keep / 2)).collect();
+    format!("{head}…{tail}")
+}
+
+/// The message `make` builds around `value`, with `value` shortened until it fits.
+fn fit(value: &str, make: impl Fn(&str) -> String) -> String {
+    let message = make(value);
+    let excess = message.chars().count().saturating_sub(MAX_MESSAGE);
+    if excess == 0 {
+        return message;
+    }
+    make(&elide(value, value.chars().count().saturating_sub(excess).max(8)))
+}
+
+fn check_affinity(affinity: Option<&Affinity>, at: &JsonPath, extra: &[String], out: &mut Vec<Violation>) {
+    let terms = affinity
+        .and_then(|a| a.pod_anti_affinity.as_ref())
+        .and_then(|a| a.required_during_scheduling_ignored_during_execution.as_ref());
+    let terms_path = at.keys("podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution");
+    for (i, term) in terms.into_iter().flatten().enumerate() {
+        let key = term.topology_key.as_str();
+        if WELL_KNOWN_KEYS.contains(&key) || extra.iter().any(|k| k == key) {
+            continue;
+        }
+        let message = if key.is_empty() {
+            "empty topologyKey: the term never keeps pods apart; use kubernetes.io/hostname".to_owned()
+        } else {
+            fit(key, |k| {
+                format!(
+                    "topologyKey {k} is not a node label: the term never keeps pods apart; use kubernetes.io/hostname"
+                )
+            })
+        };
+        out.push(Violation::new(terms_path.index(i).key("topologyKey"), message));
     }
 }
 
@@ -19,5 +107,20 @@ impl Rule for UnknownTopologyKey {
         &Self::META
     }
 
-    fn check(&self, _check: &Check<'_>, _out: &mut Vec<Violation>) {}
+    fn check(&self, check: &Check<'_>, out: &mut Vec<Violation>) {
+        let extra = &check.settings.topology_keys;
+        match check.object() {
+            AisObject::AiStore(ais) => {
+                for role in [Role::Proxy, Role::Target] {
+                    let at = JsonPath::from_keys("spec").key(role.spec_key()).key("affinity");
+                    check_affinity(ais.role(role).affinity.as_ref(), &at, extra, out);
+                }
+            }
+            AisObject::StatefulSet(sts, _) => {
+                let at = JsonPath::from_keys("spec.template.spec.affinity");
+                check_affinity(sts.spec.template.spec.affinity.as_ref(), &at, extra, out);
+            }
+            _ => {}
+        }
+    }
 }

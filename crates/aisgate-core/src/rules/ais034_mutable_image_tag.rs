@@ -1,17 +1,85 @@
 use crate::declare_rule;
+use crate::model::AisObject;
+use crate::names;
+use crate::path::JsonPath;
 use crate::rule::{Check, Rule, RuleMeta, Violation};
 
 declare_rule! {
     /// ## What it does
-    /// TODO(catalog): `nodeImage`, `initImage` or a container image of an AIS StatefulSet with tag `latest` or no tag and no digest.
+    /// Flags a mutable image reference: an image tagged `latest`, or with neither a tag nor a
+    /// digest (which means `latest`), in an `AIStore`'s `nodeImage` or `initImage`, or in any
+    /// container or init container of an AIS `StatefulSet`. An image pinned by digest
+    /// (`@sha256:…`) is never reported.
+    ///
+    /// ## Why is this bad?
+    /// `latest` names whatever was pushed last. The operator pulls AIS images with
+    /// `imagePullPolicy: Always`, so targets restarted on different days run different AIS
+    /// builds side by side, and a rollback cannot return to the previous build. The legacy
+    /// Helm chart's default init image `aistore/ais-init:latest` is one example.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: ais.nvidia.com/v1beta1
+    /// kind: AIStore
+    /// metadata: {name: ais, namespace: ais}
+    /// spec:
+    ///   nodeImage: aistorage/aisnode:latest
+    ///   initImage: aistorage/ais-init
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// spec:
+    ///   nodeImage: aistorage/aisnode:v3.31
+    ///   initImage: aistorage/ais-init:v3.31
+    /// ```
     pub struct MutableImageTag {
         code: "AIS034",
         name: "mutable-image-tag",
         severity: Warn,
         scope: Object,
-        summary: "TODO",
+        summary: "An AIS image uses the tag latest or no tag: pods may run different builds",
         fix: None,
     }
+}
+
+const MAX_MESSAGE: usize = 120;
+
+/// `text` shortened to at most `max` characters, with `…` in the middle when cut.
+fn elide(text: &str, max: usize) -> String {
+    let count = text.chars().count();
+    if count <= max {
+        return text.to_owned();
+    }
+    let keep = max.saturating_sub(1);
+    let head: String = text.chars().take(keep / 2).collect();
+    let tail: String = text.chars().skip(count - (keep - keep / 2)).collect();
+    format!("{head}…{tail}")
+}
+
+/// The message `make` builds around `value`, with `value` shortened until it fits.
+fn fit(value: &str, make: impl Fn(&str) -> String) -> String {
+    let message = make(value);
+    let excess = message.chars().count().saturating_sub(MAX_MESSAGE);
+    if excess == 0 {
+        return message;
+    }
+    make(&elide(value, value.chars().count().saturating_sub(excess).max(8)))
+}
+
+fn check_image(image: Option<&str>, at: JsonPath, out: &mut Vec<Violation>) {
+    let Some(image) = image.map(str::trim).filter(|i| !i.is_empty()) else { return };
+    let message = match names::image_tag(image) {
+        (Some("latest"), false) => {
+            fit(image, |i| format!("image {i} uses tag latest: pods may run different builds; pin a version or digest"))
+        }
+        (None, false) => fit(image, |i| {
+            format!("image {i} has no tag (means latest): pods may run different builds; pin a version or digest")
+        }),
+        // Pinned by digest, or a version tag.
+        _ => return,
+    };
+    out.push(Violation::new(at, message));
 }
 
 impl Rule for MutableImageTag {
@@ -19,5 +87,19 @@ impl Rule for MutableImageTag {
         &Self::META
     }
 
-    fn check(&self, _check: &Check<'_>, _out: &mut Vec<Violation>) {}
+    fn check(&self, check: &Check<'_>, out: &mut Vec<Violation>) {
+        match check.object() {
+            AisObject::AiStore(ais) => {
+                check_image(ais.spec.node_image.as_deref(), JsonPath::from_keys("spec.nodeImage"), out);
+                check_image(ais.spec.init_image.as_deref(), JsonPath::from_keys("spec.initImage"), out);
+            }
+            AisObject::StatefulSet(sts, _) => {
+                let pod = JsonPath::from_keys("spec.template.spec");
+                for (key, i, container) in sts.containers() {
+                    check_image(container.image.as_deref(), pod.key(key).index(i).key("image"), out);
+                }
+            }
+            _ => {}
+        }
+    }
 }

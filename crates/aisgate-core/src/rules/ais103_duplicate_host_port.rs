@@ -1,16 +1,69 @@
 use crate::declare_rule;
+use crate::model::AisObject;
+use crate::path::JsonPath;
 use crate::rule::{Check, Rule, RuleMeta, Violation};
 
 declare_rule! {
     /// ## What it does
-    /// TODO(catalog): Two ports in one pod template (containers and sidecar init containers with `restartPolicy: Always`) share `(hostIP, hostPort, protocol)`; with `hostNetwork: true` every `containerPort` counts as a host port.
+    /// Flags two ports of one AIS pod template that bind the same host port: the same
+    /// `hostPort` and `protocol` (default `TCP`) on the same `hostIP` (an empty or
+    /// `0.0.0.0` hostIP means every address, so it collides with any other). Counted are the
+    /// containers and the sidecar init containers (`restartPolicy: Always`), which run for
+    /// the pod's lifetime; ordinary init containers run before them and do not count. With
+    /// `hostNetwork: true` every `containerPort` is bound on the node, so it counts as a
+    /// host port.
+    ///
+    /// ## Why is this bad?
+    /// A node has one of each host port. The API server accepts the `StatefulSet` (it does not
+    /// validate the containers of its pod template) and then refuses every pod the controller
+    /// creates from it (`FailedCreate`, duplicate `hostPort`); where pod validation does not
+    /// look, the second process fails to bind and the pod never becomes ready. Either way no
+    /// proxy or target of the `StatefulSet` runs.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// spec:
+    ///   template:
+    ///     spec:
+    ///       containers:
+    ///         - name: aisnode
+    ///           ports: [{containerPort: 9090, hostPort: 9090}]
+    ///         - name: exporter
+    ///           ports: [{containerPort: 9091, hostPort: 9090}]
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    ///         - name: exporter
+    ///           ports: [{containerPort: 9091, hostPort: 9091}]
+    /// ```
     pub struct DuplicateHostPort {
         code: "AIS103",
         name: "duplicate-host-port",
         severity: Deny,
         scope: Object,
-        summary: "TODO",
+        summary: "Two ports of one AIS pod bind the same host port, host IP and protocol",
         fix: None,
+    }
+}
+
+/// One host binding of the pod.
+struct Binding {
+    ip: String,
+    port: i32,
+    protocol: String,
+    at: String,
+}
+
+fn is_wildcard(ip: &str) -> bool {
+    ip.is_empty() || ip == "0.0.0.0" || ip == "::"
+}
+
+impl Binding {
+    fn collides(&self, other: &Binding) -> bool {
+        self.port == other.port
+            && self.protocol == other.protocol
+            && (self.ip == other.ip || is_wildcard(&self.ip) || is_wildcard(&other.ip))
     }
 }
 
@@ -19,5 +72,42 @@ impl Rule for DuplicateHostPort {
         &Self::META
     }
 
-    fn check(&self, _check: &Check<'_>, _out: &mut Vec<Violation>) {}
+    fn check(&self, check: &Check<'_>, out: &mut Vec<Violation>) {
+        let AisObject::StatefulSet(sts, _) = check.object() else { return };
+        let host_network = sts.host_network();
+        let pod = JsonPath::from_keys("spec.template.spec");
+        let mut seen: Vec<Binding> = Vec::new();
+        for (key, i, container) in sts.running_containers() {
+            for (j, port) in container.ports.iter().enumerate() {
+                let host_port = port.host_port.filter(|p| *p != 0);
+                let (number, field) = match (host_network, host_port) {
+                    (true, Some(_)) => (port.container_port, "hostPort"),
+                    (true, None) => (port.container_port, "containerPort"),
+                    (false, Some(p)) => (p, "hostPort"),
+                    (false, None) => continue,
+                };
+                if number == 0 {
+                    continue;
+                }
+                let binding = Binding {
+                    ip: port.host_ip.clone().unwrap_or_default(),
+                    port: number,
+                    protocol: port.protocol.clone().unwrap_or_else(|| "TCP".to_owned()),
+                    at: format!("{key}[{i}].ports[{j}]"),
+                };
+                if let Some(first) = seen.iter().find(|b| b.collides(&binding)) {
+                    let what = if host_network { "host-network port" } else { "host port" };
+                    out.push(Violation::new(
+                        pod.key(key).index(i).key("ports").index(j).key(field),
+                        format!(
+                            "{what} {}/{} is already bound by {}: the pod cannot run; give each port its own number",
+                            binding.port, binding.protocol, first.at
+                        ),
+                    ));
+                } else {
+                    seen.push(binding);
+                }
+            }
+        }
+    }
 }

@@ -237,10 +237,11 @@ fn malformed_requests_are_rejected_with_a_reason_never_a_trap() {
     // A request whose object is not an object at all.
     let mut request = admission_request("CREATE", &json!({"apiVersion": "v1", "kind": "PersistentVolume"}), None);
     request["object"] = json!([1, 2]);
+    request["name"] = json!("pv1");
     let answer = with_host(|h| h.validate(&request, &json!({})));
     assert_eq!(
         answer["message"],
-        json!("aisgate: cannot read PersistentVolume : $: expected a Kubernetes object (a JSON object)")
+        json!("aisgate: cannot read PersistentVolume pv1: $: expected a Kubernetes object (a JSON object)")
     );
 }
 

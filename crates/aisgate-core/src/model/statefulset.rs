@@ -180,9 +180,9 @@ impl Sharing {
     #[must_use]
     pub fn describe(self) -> &'static str {
         match self {
-            Sharing::OperatorWithoutAntiAffinity => "operator targets without anti-affinity",
-            Sharing::Annotated => "shared-node annotation",
-            Sharing::PinnedToOneNode => "nodeSelector pins one node",
+            Sharing::OperatorWithoutAntiAffinity => "no anti-affinity",
+            Sharing::Annotated => "annotated",
+            Sharing::PinnedToOneNode => "one-node selector",
         }
     }
 }

@@ -109,7 +109,7 @@ impl Rule for HostPortOnSharedNode {
                             out.push(Violation::new(
                                 pod.key(key).index(i).key("ports").index(j).key("hostPort"),
                                 format!(
-                                    "hostPort {host_port} on targets sharing nodes ({}): the 2nd pod per node stays Pending; {ADVICE}",
+                                    "hostPort {host_port}: targets share nodes ({}), 2nd pod per node stays Pending; {ADVICE}",
                                     sharing.describe()
                                 ),
                             ));

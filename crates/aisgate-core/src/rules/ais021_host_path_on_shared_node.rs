@@ -43,7 +43,7 @@ declare_rule! {
     ///         useHostPath: true
     /// ```
     ///
-    /// Use instead (one PV per target and disk):
+    /// Use instead: one PV per target and disk:
     /// ```yaml
     /// spec:
     ///   targetSpec:

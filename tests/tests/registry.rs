@@ -111,7 +111,7 @@ fn every_rule_is_documented() {
     for rule in RULES {
         let meta = rule.meta();
         let doc = meta.documentation();
-        for section in ["## What it does", "## Why is this bad?", "## Example", "Use instead:", "```yaml"] {
+        for section in ["## What it does", "## Why is this bad?", "## Example", "Use instead", "```yaml"] {
             assert!(doc.contains(section), "{}: doc lacks `{section}`", meta.code);
         }
         assert!(!doc.contains("TODO") && !meta.summary.contains("TODO"), "{}: unfinished doc", meta.code);

@@ -32,7 +32,7 @@ declare_rule! {
     ///     disablePodAntiAffinity: true
     /// ```
     ///
-    /// Use instead, when clients outside the cluster need the data:
+    /// Use instead: when clients outside the cluster need the data,
     /// ```yaml
     /// spec:
     ///   proxySpec:

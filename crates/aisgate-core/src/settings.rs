@@ -212,6 +212,22 @@ pub fn date_from_unix(seconds: i64) -> Option<Date> {
     time::OffsetDateTime::from_unix_timestamp(seconds).ok().map(time::OffsetDateTime::date)
 }
 
+/// A JSONPath syntax error on one line: where, and what the parser expected there.
+fn query_error(error: &jsonpath_rust::parser::errors::JsonPathError) -> String {
+    use jsonpath_rust::parser::errors::JsonPathError;
+    match error {
+        JsonPathError::PestError(error) => {
+            let column = match error.line_col {
+                pest::error::LineColLocation::Pos((_, column)) | pest::error::LineColLocation::Span((_, column), _) => {
+                    column
+                }
+            };
+            format!("at column {column}: {}", error.variant.message())
+        }
+        other => other.to_string(),
+    }
+}
+
 impl Settings {
     /// Decodes and checks settings. `null` means defaults.
     pub fn from_json(value: &Value) -> Result<Self, SettingsError> {
@@ -270,11 +286,11 @@ impl Settings {
                     }
                 }
             }
-            for query in &exemption.paths {
+            for (j, query) in exemption.paths.iter().enumerate() {
                 if let Err(error) = jsonpath_rust::parser::parse_json_path(query) {
                     return Err(SettingsError::new(
-                        field("paths"),
-                        format!("`{query}` is not an RFC 9535 JSONPath query: {error}"),
+                        format!("exemptions[{i}].paths[{j}]"),
+                        format!("`{query}` is not an RFC 9535 JSONPath query: {}", query_error(&error)),
                     ));
                 }
             }
@@ -376,9 +392,9 @@ mod tests {
             with("expires", json!("31/01/2027")),
             "settings: exemptions[0].expires: `31/01/2027` is not a date; expected YYYY-MM-DD"
         );
-        assert!(
-            with("paths", json!(["$.spec[?"]))
-                .starts_with("settings: exemptions[0].paths: `$.spec[?` is not an RFC 9535 JSONPath query")
+        assert_eq!(
+            with("paths", json!(["$.spec", "$.spec[?"])),
+            "settings: exemptions[0].paths[1]: `$.spec[?` is not an RFC 9535 JSONPath query: at column 9: expected atom_expr"
         );
         assert!(with("names", json!(["[a"])).starts_with("settings: exemptions[0].names: `[a` is not a glob"));
         assert_eq!(

@@ -6,6 +6,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::path::JsonPath;
 
+/// Longest finding message, in characters: admission warnings beyond 120 characters are
+/// truncated by kubectl, so every message is written to fit.
+pub const MAX_MESSAGE: usize = 120;
+
 /// How a finding affects admission and CI: `deny` rejects, `warn` is admitted with a warning.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

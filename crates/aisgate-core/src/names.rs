@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
+use crate::finding::MAX_MESSAGE;
+
 /// Longest DNS-1123 label (pod names, volume names, label values' host part).
 pub const DNS1123_LABEL_MAX: usize = 63;
 /// Longest DNS-1123 subdomain (object names such as claims).
@@ -103,6 +105,31 @@ pub fn abbreviate(text: &str, max: usize) -> String {
     out
 }
 
+/// `text` shortened to at most `max` characters, with `…` in the middle when cut: for
+/// values whose both ends tell (paths, image references).
+#[must_use]
+pub fn elide(text: &str, max: usize) -> String {
+    let count = text.chars().count();
+    if count <= max {
+        return text.to_owned();
+    }
+    let keep = max.saturating_sub(1);
+    let head: String = text.chars().take(keep / 2).collect();
+    let tail: String = text.chars().skip(count - (keep - keep / 2)).collect();
+    format!("{head}…{tail}")
+}
+
+/// The message `make` builds around `value`, with `value` elided until the message fits
+/// in [`MAX_MESSAGE`] characters (keeping at least 8 of it).
+pub fn fit_message(value: &str, make: impl Fn(&str) -> String) -> String {
+    let message = make(value);
+    let excess = message.chars().count().saturating_sub(MAX_MESSAGE);
+    if excess == 0 {
+        return message;
+    }
+    make(&elide(value, value.chars().count().saturating_sub(excess).max(8)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,6 +154,16 @@ mod tests {
         assert_eq!(ClaimName::parse("data-target-01"), None);
         assert_eq!(ClaimName::parse("target-1"), None);
         assert_eq!(ClaimName::parse("ais-state-proxy-0").map(|c| c.role), Some("proxy"));
+    }
+
+    #[test]
+    fn elides_and_fits() {
+        assert_eq!(elide("/mnt/disks/nvme0n1/ais", 11), "/mnt/…1/ais");
+        assert_eq!(elide("short", 11), "short");
+        let long = format!("/data/{}", "x".repeat(200));
+        let message = fit_message(&long, |v| format!("host path {v} is shared; use one directory per target"));
+        assert_eq!(message.chars().count(), MAX_MESSAGE);
+        assert!(message.starts_with("host path /data/xxx"), "{message}");
     }
 
     #[test]

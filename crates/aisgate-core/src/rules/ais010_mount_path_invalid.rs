@@ -53,8 +53,6 @@ declare_rule! {
     }
 }
 
-const MAX_MESSAGE: usize = 120;
-
 /// What is wrong with the spelling of a mount path, in a fixed order.
 fn syntax_problems(path: &str) -> Vec<&'static str> {
     let mut problems = Vec::new();
@@ -125,7 +123,7 @@ impl Rule for MountPathInvalid {
             if !problems.is_empty() {
                 let mut message = format!("mount path {}: use a clean absolute path", problems.join(", "));
                 let suggestion = format!("{message} such as {cleaned}");
-                if cleaned != "/" && suggestion.chars().count() <= MAX_MESSAGE {
+                if cleaned != "/" && suggestion.chars().count() <= crate::finding::MAX_MESSAGE {
                     message = suggestion;
                 }
                 out.push(Violation::new(at.clone(), message));
@@ -147,7 +145,7 @@ impl Rule for MountPathInvalid {
                 let mut message = format!(
                     "mount path {relation} mounts[{j}] {other}: the same disk twice; give each mount its own disk"
                 );
-                if message.chars().count() > MAX_MESSAGE {
+                if message.chars().count() > crate::finding::MAX_MESSAGE {
                     message =
                         format!("mount path {relation} mounts[{j}]: the same disk twice; give each mount its own disk");
                 }

@@ -3,6 +3,7 @@ use serde_json::Value;
 use crate::declare_rule;
 use crate::model::AisObject;
 use crate::model::statefulset::{Sharing, StatefulSet};
+use crate::names;
 use crate::path::JsonPath;
 use crate::rule::{Check, Rule, RuleMeta, Violation};
 
@@ -75,35 +76,11 @@ declare_rule! {
     }
 }
 
-const MAX_MESSAGE: usize = 120;
-
 /// Host paths that are system interfaces, shared by design.
 const SYSTEM_PATHS: [&str; 5] = ["/dev", "/proc", "/sys", "/run", "/var/run"];
 
 /// hostPath types that are not a directory a target writes data into.
 const NOT_DIRECTORIES: [&str; 5] = ["File", "FileOrCreate", "Socket", "CharDevice", "BlockDevice"];
-
-/// `text` shortened to at most `max` characters, with `…` in the middle when cut.
-fn elide(text: &str, max: usize) -> String {
-    let count = text.chars().count();
-    if count <= max {
-        return text.to_owned();
-    }
-    let keep = max.saturating_sub(1);
-    let head: String = text.chars().take(keep / 2).collect();
-    let tail: String = text.chars().skip(count - (keep - keep / 2)).collect();
-    format!("{head}…{tail}")
-}
-
-/// The message `make` builds around `value`, with `value` shortened until it fits.
-fn fit(value: &str, make: impl Fn(&str) -> String) -> String {
-    let message = make(value);
-    let excess = message.chars().count().saturating_sub(MAX_MESSAGE);
-    if excess == 0 {
-        return message;
-    }
-    make(&elide(value, value.chars().count().saturating_sub(excess).max(8)))
-}
 
 fn why(sharing: Sharing) -> &'static str {
     match sharing {
@@ -179,7 +156,7 @@ fn check_statefulset(sts: &StatefulSet, sharing: Sharing, raw: &Value, out: &mut
                 (Some(expr), _) if per_pod(expr, env) => continue,
                 (Some(_), _) => (
                     mount_path.key("subPathExpr"),
-                    fit(&host_path.path, |p| {
+                    names::fit_message(&host_path.path, |p| {
                         format!(
                             "subPathExpr of hostPath {p} is not per pod ({why}): co-located targets share it; use $(MY_POD)"
                         )
@@ -187,7 +164,7 @@ fn check_statefulset(sts: &StatefulSet, sharing: Sharing, raw: &Value, out: &mut
                 ),
                 (None, Some(sub)) if !sub.is_empty() => (
                     mount_path.key("subPath"),
-                    fit(&host_path.path, |p| {
+                    names::fit_message(&host_path.path, |p| {
                         format!(
                             "fixed subPath of hostPath {p} is shared by targets on one node ({why}); use subPathExpr $(MY_POD)"
                         )
@@ -195,7 +172,7 @@ fn check_statefulset(sts: &StatefulSet, sharing: Sharing, raw: &Value, out: &mut
                 ),
                 _ => (
                     mount_path,
-                    fit(&host_path.path, |p| {
+                    names::fit_message(&host_path.path, |p| {
                         format!("hostPath {p} is shared by targets on one node ({why}); add a per-pod subPathExpr")
                     }),
                 ),
@@ -221,7 +198,7 @@ impl Rule for HostPathOnSharedNode {
                     let path = mount.path.as_deref().unwrap_or("(no path)");
                     out.push(Violation::new(
                         mounts.index(i).key("useHostPath"),
-                        fit(path, |p| {
+                        names::fit_message(path, |p| {
                             format!("useHostPath mount {p}: targets sharing a node write one directory; use a PVC mount instead")
                         }),
                     ));
@@ -278,9 +255,9 @@ mod tests {
     #[test]
     fn fits_long_values() {
         let long = format!("/{}", "x".repeat(200));
-        let message = fit(&long, |p| format!("hostPath {p} is shared"));
-        assert_eq!(message.chars().count(), MAX_MESSAGE);
+        let message = names::fit_message(&long, |p| format!("hostPath {p} is shared"));
+        assert_eq!(message.chars().count(), crate::finding::MAX_MESSAGE);
         assert!(message.contains('…'));
-        assert_eq!(fit("/ais/sda", |p| format!("hostPath {p}")), "hostPath /ais/sda");
+        assert_eq!(names::fit_message("/ais/sda", |p| format!("hostPath {p}")), "hostPath /ais/sda");
     }
 }

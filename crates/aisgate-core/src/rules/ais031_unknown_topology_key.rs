@@ -3,6 +3,7 @@ use k8s_openapi::api::core::v1::Affinity;
 use crate::declare_rule;
 use crate::model::AisObject;
 use crate::model::aistore::Role;
+use crate::names;
 use crate::path::JsonPath;
 use crate::rule::{Check, Rule, RuleMeta, Violation};
 
@@ -51,33 +52,9 @@ declare_rule! {
     }
 }
 
-const MAX_MESSAGE: usize = 120;
-
 /// The node labels Kubernetes sets on every node (or cloud providers set on every node).
 const WELL_KNOWN_KEYS: [&str; 3] =
     ["kubernetes.io/hostname", "topology.kubernetes.io/zone", "topology.kubernetes.io/region"];
-
-/// `text` shortened to at most `max` characters, with `…` in the middle when cut.
-fn elide(text: &str, max: usize) -> String {
-    let count = text.chars().count();
-    if count <= max {
-        return text.to_owned();
-    }
-    let keep = max.saturating_sub(1);
-    let head: String = text.chars().take(keep / 2).collect();
-    let tail: String = text.chars().skip(count - (keep - keep / 2)).collect();
-    format!("{head}…{tail}")
-}
-
-/// The message `make` builds around `value`, with `value` shortened until it fits.
-fn fit(value: &str, make: impl Fn(&str) -> String) -> String {
-    let message = make(value);
-    let excess = message.chars().count().saturating_sub(MAX_MESSAGE);
-    if excess == 0 {
-        return message;
-    }
-    make(&elide(value, value.chars().count().saturating_sub(excess).max(8)))
-}
 
 fn check_affinity(affinity: Option<&Affinity>, at: &JsonPath, extra: &[String], out: &mut Vec<Violation>) {
     let terms = affinity
@@ -92,7 +69,7 @@ fn check_affinity(affinity: Option<&Affinity>, at: &JsonPath, extra: &[String], 
         let message = if key.is_empty() {
             "empty topologyKey: the term never keeps pods apart; use kubernetes.io/hostname".to_owned()
         } else {
-            fit(key, |k| {
+            names::fit_message(key, |k| {
                 format!(
                     "topologyKey {k} is not a node label: the term never keeps pods apart; use kubernetes.io/hostname"
                 )

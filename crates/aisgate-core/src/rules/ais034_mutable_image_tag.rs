@@ -43,37 +43,13 @@ declare_rule! {
     }
 }
 
-const MAX_MESSAGE: usize = 120;
-
-/// `text` shortened to at most `max` characters, with `…` in the middle when cut.
-fn elide(text: &str, max: usize) -> String {
-    let count = text.chars().count();
-    if count <= max {
-        return text.to_owned();
-    }
-    let keep = max.saturating_sub(1);
-    let head: String = text.chars().take(keep / 2).collect();
-    let tail: String = text.chars().skip(count - (keep - keep / 2)).collect();
-    format!("{head}…{tail}")
-}
-
-/// The message `make` builds around `value`, with `value` shortened until it fits.
-fn fit(value: &str, make: impl Fn(&str) -> String) -> String {
-    let message = make(value);
-    let excess = message.chars().count().saturating_sub(MAX_MESSAGE);
-    if excess == 0 {
-        return message;
-    }
-    make(&elide(value, value.chars().count().saturating_sub(excess).max(8)))
-}
-
 fn check_image(image: Option<&str>, at: JsonPath, out: &mut Vec<Violation>) {
     let Some(image) = image.map(str::trim).filter(|i| !i.is_empty()) else { return };
     let message = match names::image_tag(image) {
-        (Some("latest"), false) => {
-            fit(image, |i| format!("image {i} uses tag latest: pods may run different builds; pin a version or digest"))
-        }
-        (None, false) => fit(image, |i| {
+        (Some("latest"), false) => names::fit_message(image, |i| {
+            format!("image {i} uses tag latest: pods may run different builds; pin a version or digest")
+        }),
+        (None, false) => names::fit_message(image, |i| {
             format!("image {i} has no tag (means latest): pods may run different builds; pin a version or digest")
         }),
         // Pinned by digest, or a version tag.

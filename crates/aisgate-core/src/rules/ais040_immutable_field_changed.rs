@@ -63,8 +63,6 @@ declare_rule! {
     }
 }
 
-const MAX_MESSAGE: usize = 120;
-
 /// The `AIStore` role fields the operator refuses to change.
 const AISTORE_FIELDS: [&str; 11] = [
     "mounts",
@@ -151,7 +149,7 @@ fn compare(
             continue;
         }
         let mut message = format!("{}; {consequence}", describe(label, before, after, true));
-        if message.chars().count() > MAX_MESSAGE {
+        if message.chars().count() > crate::finding::MAX_MESSAGE {
             message = format!("{}; {consequence}", describe(label, before, after, false));
         }
         out.push(Violation::new(nearest_existing(new, path), message));

@@ -184,6 +184,12 @@ fn is_ais_pv(pv: &PersistentVolume, settings: &Settings) -> bool {
 }
 
 fn is_ais_pvc(pvc: &PersistentVolumeClaim, settings: &Settings) -> bool {
-    statefulset::classify_labels(&pvc.metadata.labels, false).is_some()
+    let labels = &pvc.metadata.labels;
+    // Claims the operator's StatefulSets create carry their selector labels only:
+    // `app.kubernetes.io/name: <cluster>` and `app.kubernetes.io/component: proxy|target`.
+    let operator_selector = labels.get("app.kubernetes.io/component").and_then(|c| aistore::Role::parse(c)).is_some()
+        && labels.contains_key("app.kubernetes.io/name");
+    operator_selector
+        || statefulset::classify_labels(labels, false).is_some()
         || pvc.spec.storage_class_name.as_deref().is_some_and(|class| settings.is_ais_storage_class(class))
 }

@@ -17,7 +17,7 @@ declare_rule! {
     /// | `spec.enableExternalLB: true` | `spec.proxySpec.externalAccess: {}` and `spec.targetSpec.externalAccess: {}` |
     /// | `spec.enableExternalLB: false` | nothing (the default) |
     /// | `spec.clusterDomain` | nothing: the operator uses the domain it is configured with or discovers |
-    /// | `spec.proxySpec.capabilities`, `spec.targetSpec.capabilities` | `aisContainerSecurityContext` |
+    /// | `spec.proxySpec.capabilities`, `spec.targetSpec.capabilities` | `aisContainerSecurityContext` of the same role |
     ///
     /// A legacy state-storage field next to `spec.stateStorage` is reported as ignored: the
     /// operator uses `stateStorage` and disregards `hostpathPrefix` and `stateStorageClass`
@@ -56,9 +56,11 @@ declare_rule! {
     /// ## Fix
     /// On by default (`mutations.migrateDeprecatedFields`): the policy moves each value to its
     /// replacement and deletes the deprecated field. A replacement that is already set is
-    /// never overwritten: the deprecated field is just deleted. `clusterDomain` and
-    /// `capabilities` are deleted. On UPDATE, `enableExternalLB: true` is left alone: the
-    /// operator refuses to turn `externalAccess` on for an existing cluster.
+    /// never overwritten: the deprecated field is just deleted, except `capabilities`, which
+    /// is left for a person to merge when `aisContainerSecurityContext` is set too (both are
+    /// security contexts; dropping one could drop `privileged: true`). `clusterDomain` is
+    /// deleted. On UPDATE, `enableExternalLB: true` is left alone: the operator refuses to
+    /// turn `externalAccess` on for an existing cluster.
     pub struct DeprecatedField {
         code: "AIS002",
         name: "deprecated-field",
@@ -80,6 +82,7 @@ const EXTERNAL_LB: &str = "enableExternalLB";
 const EXTERNAL_ACCESS: &str = "externalAccess";
 const CLUSTER_DOMAIN: &str = "clusterDomain";
 const CAPABILITIES: &str = "capabilities";
+const SECURITY_CONTEXT: &str = "aisContainerSecurityContext";
 const ROLE_SPECS: [&str; 2] = ["proxySpec", "targetSpec"];
 
 fn set(value: Option<&Value>) -> bool {
@@ -147,11 +150,14 @@ impl Rule for DeprecatedField {
         }
 
         for role in ROLE_SPECS {
-            if set(spec.get(role).and_then(|r| r.get(CAPABILITIES))) {
-                out.push(Violation::new(
-                    at.key(role).key(CAPABILITIES),
-                    "deprecated: move these settings to aisContainerSecurityContext",
-                ));
+            let role_spec = spec.get(role);
+            if set(role_spec.and_then(|r| r.get(CAPABILITIES))) {
+                let message = if set(role_spec.and_then(|r| r.get(SECURITY_CONTEXT))) {
+                    format!("deprecated: merge it into {role}.{SECURITY_CONTEXT} (already set) and delete it")
+                } else {
+                    format!("deprecated: move it to {role}.{SECURITY_CONTEXT}")
+                };
+                out.push(Violation::new(at.key(role).key(CAPABILITIES), message));
             }
         }
     }
@@ -161,12 +167,21 @@ impl Rule for DeprecatedField {
         let Some(Segment::Key(key)) = path.last() else { return None };
         let spec_path = JsonPath::from_keys("spec");
         if path.parent() != spec_path {
-            // `spec.<role>.capabilities`: no replacement is filled in.
+            // `spec.<role>.capabilities` becomes that role's `aisContainerSecurityContext`;
+            // with both set, only a person can merge them.
             if key != CAPABILITIES {
                 return None;
             }
-            path.parent().lookup_mut(object)?.as_object_mut()?.remove(CAPABILITIES)?;
-            return Some(format!("removed deprecated {}", path.to_string().trim_start_matches("$.")));
+            let role_path = path.parent();
+            let role_spec = role_path.lookup_mut(object)?.as_object_mut()?;
+            if set(role_spec.get(SECURITY_CONTEXT)) {
+                return None;
+            }
+            let context = role_spec.remove(CAPABILITIES)?;
+            role_spec.insert(SECURITY_CONTEXT.to_owned(), context);
+            let role_path = role_path.to_string();
+            let role_path = role_path.trim_start_matches("$.");
+            return Some(format!("moved {role_path}.{CAPABILITIES} to {role_path}.{SECURITY_CONTEXT}"));
         }
         let spec = spec_path.lookup_mut(object)?.as_object_mut()?;
         match key.as_str() {
@@ -272,10 +287,19 @@ mod tests {
             json!({
                 "size": 3, "stateStorage": {"hostPath": {"prefix": "/etc/ais"}},
                 "proxySpec": {"externalAccess": {}},
-                "targetSpec": {"externalAccess": {"annotations": {"a": "b"}}},
+                "targetSpec": {"externalAccess": {"annotations": {"a": "b"}}, "aisContainerSecurityContext": {"privileged": true}},
             })
         );
         assert_eq!(fix(&fixed, Operation::Create), fixed);
+    }
+
+    #[test]
+    fn capabilities_never_replace_a_security_context() {
+        let object = aistore(json!({
+            "size": 3, "stateStorage": {"emptyDir": {}},
+            "targetSpec": {"capabilities": {"privileged": true}, "aisContainerSecurityContext": {"runAsUser": 1000}},
+        }));
+        assert_eq!(fix(&object, Operation::Create), object);
     }
 
     #[test]

@@ -104,6 +104,35 @@ impl Cluster {
     }
 }
 
+/// A compiled policy module, ready to instantiate: what policy-server keeps per policy
+/// when it gives each evaluation a fresh instance.
+pub struct CompiledPolicy {
+    pre: wasmtime_provider::WasmtimeEngineProviderPre,
+}
+
+impl std::fmt::Debug for CompiledPolicy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CompiledPolicy")
+    }
+}
+
+impl CompiledPolicy {
+    /// Compiles `wasm` (with a new wasmtime engine).
+    pub fn new(wasm: &[u8]) -> Self {
+        let pre = wasmtime_provider::WasmtimeEngineProviderBuilder::new()
+            .module_bytes(wasm)
+            .build_pre()
+            .expect("compile the policy module");
+        Self { pre }
+    }
+
+    /// A new instance of the compiled module in a waPC host.
+    pub fn instantiate(&self, cluster: Cluster) -> PolicyHost {
+        let engine = self.pre.rehydrate(None).expect("instantiate the policy module");
+        PolicyHost::with_engine(Box::new(engine), cluster)
+    }
+}
+
 /// The policy module instantiated in a waPC host.
 pub struct PolicyHost {
     host: wapc::WapcHost,
@@ -122,6 +151,10 @@ impl PolicyHost {
             .module_bytes(wasm)
             .build()
             .expect("compile the policy module");
+        Self::with_engine(Box::new(engine), cluster)
+    }
+
+    fn with_engine(engine: Box<dyn wapc::WebAssemblyEngineProvider>, cluster: Cluster) -> Self {
         let callback =
             move |_id: u64, binding: &str, namespace: &str, operation: &str, payload: &[u8]| match (binding, namespace)
             {
@@ -129,8 +162,7 @@ impl PolicyHost {
                 ("kubewarden", "kubernetes") => cluster.answer(operation, payload).map_err(Into::into),
                 _ => Err(format!("unexpected host call {binding}/{namespace}/{operation}").into()),
             };
-        let host =
-            wapc::WapcHost::new(Box::new(engine), Some(Box::new(callback))).expect("instantiate the policy module");
+        let host = wapc::WapcHost::new(engine, Some(Box::new(callback))).expect("instantiate the policy module");
         Self { host }
     }
 

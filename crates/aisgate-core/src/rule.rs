@@ -20,6 +20,17 @@ pub enum Scope {
     Update,
 }
 
+impl Scope {
+    /// The catalog's word for the scope (rules.md).
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Object => "object",
+            Scope::Update => "update",
+        }
+    }
+}
+
 /// The automatic fix a rule offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FixMeta {
@@ -52,6 +63,20 @@ pub struct RuleMeta {
 pub enum Operation {
     Create,
     Update,
+}
+
+impl Operation {
+    /// The operations the policy is registered for (`policy/metadata.yml` rules).
+    pub const ALL: [Operation; 2] = [Operation::Create, Operation::Update];
+
+    /// As Kubernetes spells it in admission requests and rules.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Operation::Create => "CREATE",
+            Operation::Update => "UPDATE",
+        }
+    }
 }
 
 /// What a rule's check reads.

@@ -32,10 +32,14 @@ impl SettingsError {
 
 /// The level a rule is set to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum RuleLevel {
+    /// Reject at admission; fail CI.
     Deny,
+    /// Admit with a Kubernetes warning; fail CI only with `--fail-on warn`.
     Warn,
+    /// Do not run the rule.
     Off,
 }
 
@@ -54,6 +58,7 @@ impl RuleLevel {
 // One switch per mutation is the settings contract (interfaces.md §2), not a state machine.
 #[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct Mutations {
     /// Set `persistentVolumeReclaimPolicy: Retain` on AIS PVs created with `Delete` or `Recycle` (AIS203).
@@ -112,6 +117,7 @@ impl Mutations {
 
 /// Findings that an administrator accepts, with the reason recorded.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct Exemption {
     /// Rule names or codes (required).
@@ -130,17 +136,24 @@ pub struct Exemption {
 
 /// What happens when a cluster lookup fails.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum FailurePolicy {
+    /// Admit, with a warning that the cross-object rules could not run.
     #[default]
     Ignore,
+    /// Reject the request.
     Fail,
 }
 
+/// Rules across objects at admission, through the host's Kubernetes lookups.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct ClusterContext {
+    /// Look up PVs, PVCs, StatefulSets, AIStores, StorageClasses and Nodes in the cluster to run the rules across objects (not available in this release).
     pub enabled: bool,
+    /// What a failed lookup does: `ignore` (admit, with a warning) or `fail` (reject).
     pub failure_policy: FailurePolicy,
 }
 
@@ -159,11 +172,20 @@ fn default_shared_node_annotation() -> String {
 
 /// aisgate's settings. Construct with [`Settings::from_json`] so that every check runs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(
+    feature = "schema",
+    schemars(
+        description = "aisgate settings: one schema for the Kubewarden policy, the CLI (`--settings`) and the JavaScript package. Every field is optional; unknown keys are refused."
+    )
+)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct Settings {
     /// Per rule name or code: `deny`, `warn` or `off`.
     pub rules: BTreeMap<String, RuleLevel>,
+    /// Which automatic fixes the policy applies at admission (offline `fix` applies them too).
     pub mutations: Mutations,
+    /// Findings to accept; the only way to exempt anything at admission (objects never exempt themselves).
     pub exemptions: Vec<Exemption>,
     /// Storage classes whose PVs and PVCs are AIS data volumes.
     pub ais_storage_classes: Vec<String>,
@@ -174,7 +196,9 @@ pub struct Settings {
     /// CSI drivers whose volumes are network filesystems (AIS206).
     pub network_csi_drivers: Vec<String>,
     /// Extra StatefulSets to treat as AIS workloads, by label selector (role from `app.kubernetes.io/component`, `component` or `type`).
+    #[cfg_attr(feature = "schema", schemars(with = "Option<LabelSelectorSchema>"))]
     pub stateful_set_selector: Option<LabelSelector>,
+    /// Rules across objects at admission.
     pub cluster_context: ClusterContext,
 }
 
@@ -192,6 +216,21 @@ impl Default for Settings {
             cluster_context: ClusterContext::default(),
         }
     }
+}
+
+/// The documented shape of a Kubernetes label selector (the settings decode it as k8s-openapi's `LabelSelector`).
+#[cfg(feature = "schema")]
+#[derive(schemars::JsonSchema)]
+#[schemars(rename = "LabelSelector")]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)] // Only its schema is used.
+struct LabelSelectorSchema {
+    /// Labels that must all be present with these values.
+    #[serde(default)]
+    match_labels: BTreeMap<String, String>,
+    /// Requirements (`key`, `operator`: `In`, `NotIn`, `Exists`, `DoesNotExist`, `values`) that must all hold.
+    #[serde(default)]
+    match_expressions: Vec<Value>,
 }
 
 /// A date as `YYYY-MM-DD`.

@@ -29,17 +29,57 @@ pub enum Kind {
     PersistentVolumeClaim,
 }
 
+/// Where a targeted kind lives in the Kubernetes API: what the policy's admission rules
+/// (`policy/metadata.yml`, generated from [`Kind::ALL`]) and the deployment samples name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ApiResource {
+    /// API group, `""` for the core group.
+    pub group: &'static str,
+    pub version: &'static str,
+    /// The plural resource name admission rules match on.
+    pub resource: &'static str,
+    pub kind: &'static str,
+}
+
+impl ApiResource {
+    /// `apiVersion` as objects carry it: `group/version`, or `version` for the core group.
+    #[must_use]
+    pub fn api_version(&self) -> String {
+        if self.group.is_empty() { self.version.to_owned() } else { format!("{}/{}", self.group, self.version) }
+    }
+}
+
 impl Kind {
+    /// Every targeted kind, in the order the policy's admission rules list them.
+    pub const ALL: [Kind; 4] = [Kind::AiStore, Kind::StatefulSet, Kind::PersistentVolume, Kind::PersistentVolumeClaim];
+
+    /// The API resource of this kind; the only version aisgate reads.
+    #[must_use]
+    pub fn resource(self) -> ApiResource {
+        match self {
+            Kind::AiStore => {
+                ApiResource { group: aistore::API_GROUP, version: "v1beta1", resource: "aistores", kind: aistore::KIND }
+            }
+            Kind::StatefulSet => {
+                ApiResource { group: "apps", version: "v1", resource: "statefulsets", kind: statefulset::KIND }
+            }
+            Kind::PersistentVolume => {
+                ApiResource { group: "", version: "v1", resource: "persistentvolumes", kind: volume::PV_KIND }
+            }
+            Kind::PersistentVolumeClaim => {
+                ApiResource { group: "", version: "v1", resource: "persistentvolumeclaims", kind: volume::PVC_KIND }
+            }
+        }
+    }
+
     /// The kind of an object by `apiVersion`/`kind`. `Ok(None)`: not a kind aisgate checks.
     pub fn of(api_version: &str, kind: &str) -> Result<Option<Kind>, DecodeError> {
         let (group, _) = api_version.rsplit_once('/').unwrap_or(("", api_version));
-        let (found, supported) = match (group, kind) {
-            (aistore::API_GROUP, aistore::KIND) => (Kind::AiStore, "ais.nvidia.com/v1beta1"),
-            ("apps", statefulset::KIND) => (Kind::StatefulSet, "apps/v1"),
-            ("", volume::PV_KIND) => (Kind::PersistentVolume, "v1"),
-            ("", volume::PVC_KIND) => (Kind::PersistentVolumeClaim, "v1"),
-            _ => return Ok(None),
+        let Some(found) = Kind::ALL.into_iter().find(|k| k.resource().group == group && k.resource().kind == kind)
+        else {
+            return Ok(None);
         };
+        let supported = found.resource().api_version();
         if api_version == supported {
             Ok(Some(found))
         } else {

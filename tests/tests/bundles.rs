@@ -281,3 +281,28 @@ fn the_seed_sample_from_the_corpus_when_present() {
         ]
     );
 }
+
+#[test]
+fn plan_of_the_seed_done_right_puts_both_targets_on_node1_with_their_own_disks() {
+    let scenario = all_scenarios().into_iter().find(|s| s.name == "seed-done-right").expect("scenario");
+    let engine = Engine::new(scenario.settings.clone(), today());
+    let inputs = scenario.inputs();
+    let parsed = aisgate_lint::ParsedInputs::parse(&inputs, &aisgate_lint::Limits::default());
+    let gathered = parsed.gather();
+    let (inventory, errors) = aisgate_lint::inventory(&engine, &gathered);
+    assert!(errors.is_empty());
+    let analysis = aisgate_core::bundle::Analysis::new(&inventory, engine.settings());
+    let plan = aisgate_core::plan::plan(&inventory, &analysis);
+    assert_eq!(
+        serde_json::to_value(&plan).unwrap(),
+        json!({
+            "nodes": [{"node": "node1", "targets": [
+                {"statefulset": "ais/ais-target", "pod": "ais-target-0", "placement": "pinned", "disks": [
+                    {"claim": "ais-ais-sda-ais-target-0", "mountPath": "/ais/sda", "volume": "node1-pv-ais-sda", "path": "/ais/sda", "capacity": "5T"}]},
+                {"statefulset": "ais/ais-target", "pod": "ais-target-1", "placement": "pinned", "disks": [
+                    {"claim": "ais-ais-sda-ais-target-1", "mountPath": "/ais/sda", "volume": "node1-pv-ais-sdb", "path": "/ais/sdb", "capacity": "5T"}]}
+            ]}],
+            "unplaced": []
+        })
+    );
+}

@@ -14,6 +14,7 @@ pub mod finding;
 pub mod model;
 pub mod names;
 pub mod path;
+pub mod plan;
 pub mod quantity;
 pub mod registry;
 pub mod rule;

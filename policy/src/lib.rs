@@ -10,8 +10,9 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
 use aisgate_core::engine::FixScope;
-use aisgate_core::settings::{Date, date_from_unix};
-use aisgate_core::{Engine, Operation, Settings, Severity};
+use aisgate_core::settings::{Date, FailurePolicy, date_from_unix};
+use aisgate_core::{Engine, Finding, Inventory, Operation, Settings, Severity};
+use kubewarden_policy_sdk::host_capabilities::kubernetes::{ListAllResourcesRequest, ListResourcesByNamespaceRequest};
 use kubewarden_policy_sdk::request::KubernetesAdmissionRequest;
 use kubewarden_policy_sdk::response::ValidationResponse;
 use kubewarden_policy_sdk::settings::SettingsValidationResponse;
@@ -67,9 +68,110 @@ fn accept(mutated_object: Option<Value>, warnings: Vec<String>) -> ValidationRes
     }
 }
 
+/// Where cluster objects come from at admission: the host's Kubernetes lookups in
+/// production, a replayed cluster in tests.
+pub trait ClusterLookup {
+    /// Lists the objects of a kind in one namespace, or in the whole cluster (`None`).
+    fn list(&self, api_version: &str, kind: &str, namespace: Option<&str>) -> Result<Vec<Value>, String>;
+}
+
+/// The policy host: `kubernetes/list_resources_by_namespace` and `kubernetes/list_resources_all`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct HostLookup;
+
+impl ClusterLookup for HostLookup {
+    fn list(&self, api_version: &str, kind: &str, namespace: Option<&str>) -> Result<Vec<Value>, String> {
+        let (operation, request) = match namespace {
+            Some(namespace) => (
+                "list_resources_by_namespace",
+                serde_json::to_vec(&ListResourcesByNamespaceRequest {
+                    api_version: api_version.to_owned(),
+                    kind: kind.to_owned(),
+                    namespace: namespace.to_owned(),
+                    label_selector: None,
+                    field_selector: None,
+                    field_masks: None,
+                }),
+            ),
+            None => (
+                "list_resources_all",
+                serde_json::to_vec(&ListAllResourcesRequest {
+                    api_version: api_version.to_owned(),
+                    kind: kind.to_owned(),
+                    label_selector: None,
+                    field_selector: None,
+                    field_masks: None,
+                }),
+            ),
+        };
+        let request = request.map_err(|e| e.to_string())?;
+        // Raw JSON, not the SDK's typed lists: the AIStore CRD has no k8s-openapi type, and
+        // the engine reads JSON so fields unknown to k8s-openapi survive.
+        let answer = guest::host_call("kubewarden", "kubernetes", operation, &request).map_err(|e| e.to_string())?;
+        let mut list: Value = serde_json::from_slice(&answer).map_err(|e| format!("unreadable answer: {e}"))?;
+        match list.get_mut("items").map(Value::take) {
+            Some(Value::Array(items)) => Ok(items),
+            Some(Value::Null) | None => Ok(Vec::new()),
+            Some(_) => Err("answer's items is not a list".to_owned()),
+        }
+    }
+}
+
+/// Kinds whose objects live in namespaces (looked up in the object's namespace).
+const NAMESPACED: &[&str] = &["AIStore", "StatefulSet", "PersistentVolumeClaim"];
+
+/// The namespace whose AIStores, StatefulSets and PVCs matter for `object`: its own, or for
+/// a PV the namespace of its `claimRef`; `None` (every namespace) for an unbound PV.
+fn namespace_of(object: &Value, request_namespace: &str) -> Option<String> {
+    let own = object.pointer("/metadata/namespace").and_then(Value::as_str).unwrap_or(request_namespace);
+    if !own.is_empty() {
+        return Some(own.to_owned());
+    }
+    object.pointer("/spec/claimRef/namespace").and_then(Value::as_str).filter(|ns| !ns.is_empty()).map(str::to_owned)
+}
+
+/// Bundle findings on `object`, judged against the cluster's objects.
+fn cluster_findings(
+    engine: &Engine,
+    object: &Value,
+    request_namespace: &str,
+    lookup: &dyn ClusterLookup,
+) -> Result<Vec<Finding>, String> {
+    let namespace = namespace_of(object, request_namespace);
+    let mut listed = Vec::new();
+    for (api_version, kind) in aisgate_core::context::KINDS {
+        let scope = if NAMESPACED.contains(kind) { namespace.as_deref() } else { None };
+        let items = lookup.list(api_version, kind, scope).map_err(|e| {
+            let place = scope.map_or_else(|| "the cluster".to_owned(), |ns| format!("namespace {ns}"));
+            format!("listing {kind}s in {place} failed: {e}")
+        })?;
+        listed.extend(items);
+    }
+    let mut inventory = Inventory::new();
+    for (origin, item) in listed.iter().enumerate() {
+        // An object the cluster holds but this version cannot read does not block others.
+        let _ = inventory.insert(item, origin, engine.settings());
+    }
+    let Some(subject) = inventory.insert(object, listed.len(), engine.settings()).map_err(|e| e.to_string())? else {
+        return Ok(Vec::new());
+    };
+    Ok(engine
+        .check_bundle(&inventory)
+        .into_iter()
+        .filter(|found| found.subject == subject && found.suppressed.is_none())
+        .map(|found| found.finding)
+        .collect())
+}
+
 /// Evaluates an admission request (the `validate` payload) and returns the response.
 #[must_use]
 pub fn evaluate(payload: &[u8]) -> ValidationResponse {
+    evaluate_with(payload, &HostLookup)
+}
+
+/// [`evaluate`] with cluster objects from `lookup` (used when `clusterContext.enabled`).
+#[must_use]
+pub fn evaluate_with(payload: &[u8], lookup: &dyn ClusterLookup) -> ValidationResponse {
     let payload: ValidationPayload = match serde_json::from_slice(payload) {
         Ok(payload) => payload,
         Err(error) => return reject(format!("aisgate: cannot read the admission request: {error}"), Vec::new()),
@@ -96,8 +198,30 @@ pub fn evaluate(payload: &[u8]) -> ValidationResponse {
         }
     };
     let mut warnings: Vec<String> = outcome.changes.iter().map(aisgate_core::Change::headline).collect();
+    let mut findings = outcome.report.findings;
+    let context = engine.settings().cluster_context;
+    if context.enabled {
+        // Judge what will be stored: the fixed object when a fix changed it.
+        let judged = outcome.fixed.as_ref().unwrap_or(&request.object);
+        match cluster_findings(&engine, judged, &request.namespace, lookup) {
+            Ok(more) => {
+                findings.extend(more);
+                findings.sort_by(|a, b| (a.code, &a.path, &a.message).cmp(&(b.code, &b.path, &b.message)));
+                findings.dedup_by(|a, b| (a.code, &a.path, &a.message) == (b.code, &b.path, &b.message));
+            }
+            Err(error) if context.failure_policy == FailurePolicy::Fail => {
+                return reject(
+                    format!("aisgate: cluster context unavailable (clusterContext.failurePolicy: fail): {error}"),
+                    warnings.into_iter().filter(|w| !w.contains(": fixed: ")).collect(),
+                );
+            }
+            Err(error) => {
+                warnings.push(format!("aisgate: rules across objects not checked (cluster lookup failed): {error}"));
+            }
+        }
+    }
     let mut denials = Vec::new();
-    for finding in &outcome.report.findings {
+    for finding in &findings {
         match finding.severity {
             Severity::Deny => denials.push(finding.headline()),
             Severity::Warn => warnings.push(finding.headline()),

@@ -133,3 +133,114 @@ pub fn all_fixtures() -> Vec<Fixture> {
     }
     fixtures
 }
+
+/// A finding a bundle scenario expects.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectedFinding {
+    /// Rule name.
+    pub rule: String,
+    /// File of the scenario the object is in.
+    pub file: String,
+    /// `Kind namespace/name` or `Kind name`.
+    pub object: String,
+    pub path: String,
+    pub line: usize,
+}
+
+/// `expect.yaml` of a bundle scenario.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScenarioExpectation {
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    settings: Value,
+    /// Bundle rules this scenario shows passing (asserted absent like every unlisted one).
+    #[serde(default)]
+    allow: Vec<String>,
+    /// Every finding of a rule that runs across objects (scope `bundle` or `object / bundle`).
+    #[serde(default)]
+    findings: Vec<ExpectedFinding>,
+}
+
+/// A multi-object scenario, `fixtures/bundles/<name>/`: YAML files and `expect.yaml`.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub name: String,
+    pub description: String,
+    /// `(file name, text)`, sorted by name.
+    pub files: Vec<(String, String)>,
+    pub settings: Settings,
+    pub settings_json: Value,
+    pub allow: Vec<String>,
+    pub expected: Vec<ExpectedFinding>,
+}
+
+impl Scenario {
+    /// The scenario's files as lint inputs.
+    #[must_use]
+    pub fn inputs(&self) -> Vec<aisgate_lint::Input<'_>> {
+        self.files.iter().map(|(name, text)| aisgate_lint::Input { name, text }).collect()
+    }
+
+    /// Every object of the scenario, in file order.
+    #[must_use]
+    pub fn objects(&self) -> Vec<Value> {
+        let mut out = Vec::new();
+        for (name, text) in &self.files {
+            for (_, _, value) in parse_objects(text, Path::new(name)) {
+                out.push(value);
+            }
+        }
+        out
+    }
+}
+
+/// Every bundle scenario, sorted by name.
+#[must_use]
+pub fn all_scenarios() -> Vec<Scenario> {
+    let root = repo_root().join("fixtures/bundles");
+    let mut dirs: Vec<_> = std::fs::read_dir(&root).unwrap().filter_map(Result::ok).map(|e| e.path()).collect();
+    dirs.sort();
+    dirs.iter().filter(|d| d.is_dir()).map(|dir| load_scenario(dir)).collect()
+}
+
+fn load_scenario(dir: &Path) -> Scenario {
+    let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+    let expect_path = dir.join("expect.yaml");
+    let text = std::fs::read_to_string(&expect_path).unwrap_or_else(|e| panic!("{}: {e}", expect_path.display()));
+    let parsed = source::parse(&text, &Limits::default());
+    assert!(parsed.error.is_none(), "{}: {:?}", expect_path.display(), parsed.error);
+    let value = parsed.documents.into_iter().next().map(|d| d.value).unwrap_or_default();
+    let expectation: ScenarioExpectation =
+        serde_json::from_value(value).unwrap_or_else(|e| panic!("{}: {e}", expect_path.display()));
+    let settings =
+        Settings::from_json(&expectation.settings).unwrap_or_else(|e| panic!("{}: {e}", expect_path.display()));
+    let mut files: Vec<(String, String)> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.file_name().is_some_and(|n| n != "expect.yaml"))
+        .map(|p| {
+            assert!(p.extension().is_some_and(|e| e == "yaml"), "{}: scenario files are *.yaml", p.display());
+            let file = p.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+            (file, std::fs::read_to_string(&p).unwrap())
+        })
+        .collect();
+    files.sort();
+    for rule in expectation.allow.iter().chain(expectation.findings.iter().map(|f| &f.rule)) {
+        assert!(registry::find(rule).is_some_and(|r| r.meta().name == rule), "{name}: `{rule}` is not a rule name");
+    }
+    let mut expected = expectation.findings;
+    expected.sort();
+    Scenario {
+        name,
+        description: expectation.description,
+        files,
+        settings,
+        settings_json: expectation.settings,
+        allow: expectation.allow,
+        expected,
+    }
+}

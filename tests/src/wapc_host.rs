@@ -77,29 +77,60 @@ fn optimize_for_size(input: &Path, output: &Path) {
     assert!(status.success(), "wasm-opt -Oz {} failed", input.display());
 }
 
-/// Kubernetes objects the host serves to `kubernetes/*` lookups, by (apiVersion, kind).
+/// Kubernetes objects the host serves to `kubernetes/*` lookups, by (apiVersion, kind): a
+/// replayed cluster. Lookups of a kind in `failing` fail as an unreachable API server would.
 #[derive(Debug, Clone, Default)]
 pub struct Cluster {
     pub objects: BTreeMap<(String, String), Vec<Value>>,
+    pub failing: Vec<String>,
+    /// Every lookup answered, as `operation kind [namespace]`.
+    pub log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl Cluster {
-    fn answer(&self, operation: &str, payload: &[u8]) -> Result<Vec<u8>, String> {
-        let request: Value = serde_json::from_slice(payload).map_err(|e| e.to_string())?;
-        let key = (
-            request["api_version"].as_str().unwrap_or_default().to_owned(),
-            request["kind"].as_str().unwrap_or_default().to_owned(),
-        );
-        let namespace = request["namespace"].as_str();
-        let items: Vec<Value> = self
+    /// A cluster holding these objects.
+    pub fn of(objects: impl IntoIterator<Item = Value>) -> Self {
+        let mut cluster = Self::default();
+        for object in objects {
+            let key = (
+                object["apiVersion"].as_str().unwrap_or_default().to_owned(),
+                object["kind"].as_str().unwrap_or_default().to_owned(),
+            );
+            cluster.objects.entry(key).or_default().push(object);
+        }
+        cluster
+    }
+
+    fn list(&self, api_version: &str, kind: &str, namespace: Option<&str>) -> Result<Vec<Value>, String> {
+        let entry = match namespace {
+            Some(ns) => format!("by_namespace {kind} {ns}"),
+            None => format!("all {kind}"),
+        };
+        self.log.lock().unwrap().push(entry);
+        if self.failing.iter().any(|k| k == kind) {
+            return Err(format!("the server could not find the requested resource ({kind})"));
+        }
+        Ok(self
             .objects
-            .get(&key)
+            .get(&(api_version.to_owned(), kind.to_owned()))
             .into_iter()
             .flatten()
-            .filter(|o| operation != "list_resources_by_namespace" || o["metadata"]["namespace"].as_str() == namespace)
+            .filter(|o| namespace.is_none() || o["metadata"]["namespace"].as_str() == namespace)
             .cloned()
-            .collect();
-        let list = json!({"apiVersion": key.0, "kind": format!("{}List", key.1), "metadata": {}, "items": items});
+            .collect())
+    }
+
+    fn answer(&self, operation: &str, payload: &[u8]) -> Result<Vec<u8>, String> {
+        let request: Value = serde_json::from_slice(payload).map_err(|e| e.to_string())?;
+        let api_version = request["api_version"].as_str().unwrap_or_default();
+        let kind = request["kind"].as_str().unwrap_or_default();
+        let namespace = match operation {
+            "list_resources_by_namespace" => Some(request["namespace"].as_str().unwrap_or_default()),
+            "list_resources_all" => None,
+            other => return Err(format!("unexpected kubernetes operation {other}")),
+        };
+        let items = self.list(api_version, kind, namespace)?;
+        let list = json!({"apiVersion": api_version, "kind": format!("{kind}List"), "metadata": {}, "items": items});
         serde_json::to_vec(&list).map_err(|e| e.to_string())
     }
 }
@@ -133,9 +164,16 @@ impl CompiledPolicy {
     }
 }
 
+impl aisgate_policy::ClusterLookup for Cluster {
+    fn list(&self, api_version: &str, kind: &str, namespace: Option<&str>) -> Result<Vec<Value>, String> {
+        Cluster::list(self, api_version, kind, namespace)
+    }
+}
+
 /// The policy module instantiated in a waPC host.
 pub struct PolicyHost {
     host: wapc::WapcHost,
+    cluster: std::sync::Arc<std::sync::Mutex<Cluster>>,
 }
 
 impl std::fmt::Debug for PolicyHost {
@@ -155,15 +193,25 @@ impl PolicyHost {
     }
 
     fn with_engine(engine: Box<dyn wapc::WebAssemblyEngineProvider>, cluster: Cluster) -> Self {
+        let cluster = std::sync::Arc::new(std::sync::Mutex::new(cluster));
+        let answering = cluster.clone();
         let callback =
             move |_id: u64, binding: &str, namespace: &str, operation: &str, payload: &[u8]| match (binding, namespace)
             {
                 ("kubewarden", "tracing") => Ok(Vec::new()),
-                ("kubewarden", "kubernetes") => cluster.answer(operation, payload).map_err(Into::into),
+                ("kubewarden", "kubernetes") => {
+                    let cluster = answering.lock().expect("cluster lock").clone();
+                    cluster.answer(operation, payload).map_err(Into::into)
+                }
                 _ => Err(format!("unexpected host call {binding}/{namespace}/{operation}").into()),
             };
         let host = wapc::WapcHost::new(engine, Some(Box::new(callback))).expect("instantiate the policy module");
-        Self { host }
+        Self { host, cluster }
+    }
+
+    /// Replays another cluster from now on (compiling the module once per test thread).
+    pub fn replay(&self, cluster: Cluster) {
+        *self.cluster.lock().expect("cluster lock") = cluster;
     }
 
     /// Calls a waPC function and decodes its JSON answer.

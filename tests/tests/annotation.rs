@@ -27,7 +27,7 @@ fn section_holds_metadata_yml_usage_and_protocol_version() {
     let mut annotations = yaml["annotations"].clone();
     annotations["io.kubewarden.kwctl"] = json!(KWCTL_FORMAT_VERSION);
     annotations["io.kubewarden.policy.usage"] = json!(readme);
-    let expected = json!({
+    let mut expected = json!({
         "protocolVersion": "v1",
         "rules": yaml["rules"],
         "annotations": annotations,
@@ -37,6 +37,9 @@ fn section_holds_metadata_yml_usage_and_protocol_version() {
         "policyType": "kubernetes",
         "contextAwareResources": yaml.get("contextAwareResources").cloned().unwrap_or_else(|| json!([])),
     });
+    if let Some(capabilities) = yaml.get("hostCapabilities") {
+        expected["hostCapabilities"] = capabilities.clone();
+    }
     assert_eq!(section, expected);
     assert_eq!(section["annotations"]["io.kubewarden.policy.version"], json!(env!("CARGO_PKG_VERSION")));
 }

@@ -95,3 +95,22 @@ fn questions_ui_describes_every_setting() {
         assert_eq!(question["default"], real, "questions-ui.yml default of `{variable}`");
     }
 }
+
+#[test]
+fn metadata_declares_what_cluster_context_looks_up() {
+    let metadata = yaml("policy/metadata.yml");
+    // As a set: kwctl writes them sorted, metadata.yml lists them in that order.
+    let declared: std::collections::BTreeSet<(String, String)> = metadata["contextAwareResources"]
+        .as_array()
+        .expect("contextAwareResources")
+        .iter()
+        .map(|r| (r["apiVersion"].as_str().unwrap().to_owned(), r["kind"].as_str().unwrap().to_owned()))
+        .collect();
+    let looked_up: std::collections::BTreeSet<(String, String)> =
+        aisgate_core::context::KINDS.iter().map(|(v, k)| ((*v).to_owned(), (*k).to_owned())).collect();
+    assert_eq!(declared, looked_up);
+    assert_eq!(
+        metadata["hostCapabilities"],
+        json!(["kubernetes/list_resources_all", "kubernetes/list_resources_by_namespace"])
+    );
+}

@@ -12,6 +12,8 @@ use aisgate_lint::{Input, Limits, LintReport, ReportError};
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod plan;
+
 #[derive(Parser)]
 #[command(name = "aisgate", version, about = "Lint AIStore deployments on Kubernetes before they break")]
 struct Cli {
@@ -27,6 +29,8 @@ enum Command {
     Rules,
     /// Show a rule's documentation, by code (AIS020) or name (host-port-on-shared-node).
     Explain { rule: String },
+    /// Per node: the targets that can land there, their disks and host ports, and the problems.
+    Plan(plan::PlanArgs),
 }
 
 #[derive(clap::Args)]
@@ -66,6 +70,7 @@ fn main() -> ExitCode {
         Command::Lint(args) => lint(&args),
         Command::Rules => rules().map(|()| ExitCode::SUCCESS),
         Command::Explain { rule } => explain(&rule),
+        Command::Plan(args) => plan::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -2,6 +2,8 @@
 
 use serde_json::Value;
 
+use crate::bundle::{Analysis, BundleCheck};
+use crate::context::{Context, EntryId};
 use crate::finding::{Finding, Severity};
 use crate::model::{self, DecodeError, Subject};
 use crate::path::JsonPath;
@@ -37,6 +39,18 @@ impl Report {
     pub fn denied(&self) -> bool {
         self.findings.iter().any(|f| f.severity == Severity::Deny)
     }
+}
+
+/// A finding of a bundle rule, with the context entries it is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BundleFinding {
+    /// The object the finding is on.
+    pub subject: EntryId,
+    pub finding: Finding,
+    /// The other objects involved (also named in `finding.related`).
+    pub related: Vec<EntryId>,
+    /// The reason of the exemption that accepts it, if one does.
+    pub suppressed: Option<String>,
 }
 
 /// One change a fix made.
@@ -160,7 +174,7 @@ impl Engine {
         for rule in registry::RULES {
             let meta = rule.meta();
             let Some(level) = self.settings.level(meta.code, meta.name, meta.severity) else { continue };
-            if meta.scope == Scope::Update && old.is_none() {
+            if !meta.scope.per_object() || (meta.scope == Scope::Update && old.is_none()) {
                 continue;
             }
             violations.clear();
@@ -187,6 +201,60 @@ impl Engine {
         report.findings.dedup();
         report.suppressed.sort_by_key(|s| order(&s.finding));
         report
+    }
+
+    /// Runs the bundle rules over a context: every finding on every object in it, sorted by
+    /// object, code, path and message. Exempt findings carry the exemption's reason.
+    #[must_use]
+    pub fn check_bundle(&self, context: &dyn Context) -> Vec<BundleFinding> {
+        let rules: Vec<_> = registry::RULES
+            .iter()
+            .filter(|rule| rule.meta().scope.across_objects())
+            .filter_map(|rule| {
+                let meta = rule.meta();
+                self.settings.level(meta.code, meta.name, meta.severity).map(|level| (*rule, level))
+            })
+            .collect();
+        if rules.is_empty() || context.is_empty() {
+            return Vec::new();
+        }
+        let analysis = Analysis::new(context, &self.settings);
+        let check = BundleCheck { context, analysis: &analysis, settings: &self.settings };
+        let mut out = Vec::new();
+        let mut violations = Vec::new();
+        for (rule, level) in rules {
+            let meta = rule.meta();
+            violations.clear();
+            rule.check_bundle(&check, &mut violations);
+            for violation in violations.drain(..) {
+                let Some(entry) = context.entry(violation.subject) else { continue };
+                let mut related: Vec<EntryId> =
+                    violation.related.into_iter().filter(|&id| id != violation.subject).collect();
+                related.sort_unstable();
+                related.dedup();
+                let finding = Finding {
+                    code: meta.code,
+                    rule: meta.name,
+                    severity: violation.at_most.map_or(level, |cap| cap.min(level)),
+                    message: violation.message,
+                    object: entry.reference.clone(),
+                    path: violation.path,
+                    related: related.iter().filter_map(|&id| context.entry(id)).map(|e| e.reference.clone()).collect(),
+                };
+                let suppressed = self.exemption_for(&finding, entry.raw).map(|e| e.reason.clone());
+                out.push(BundleFinding { subject: violation.subject, finding, related, suppressed });
+            }
+        }
+        out.sort_by(|a, b| {
+            (a.subject, a.finding.code, &a.finding.path, &a.finding.message).cmp(&(
+                b.subject,
+                b.finding.code,
+                &b.finding.path,
+                &b.finding.message,
+            ))
+        });
+        out.dedup_by(|a, b| a.subject == b.subject && a.finding == b.finding);
+        out
     }
 
     fn exemption_for(&self, finding: &Finding, raw: &Value) -> Option<&Exemption> {

@@ -7,18 +7,22 @@
 // A panic in the policy traps the wasm module and the user sees "internal server error".
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
+pub mod bundle;
+pub mod context;
 pub mod engine;
 pub mod finding;
 pub mod model;
 pub mod names;
 pub mod path;
+pub mod plan;
 pub mod quantity;
 pub mod registry;
 pub mod rule;
 pub mod rules;
 pub mod settings;
 
-pub use engine::{Change, Engine, FixScope, Outcome, Report, Suppressed};
+pub use context::{Context, Inventory};
+pub use engine::{BundleFinding, Change, Engine, FixScope, Outcome, Report, Suppressed};
 pub use finding::{Finding, ObjectRef, Severity};
 pub use model::DecodeError;
 pub use path::JsonPath;

@@ -18,15 +18,33 @@ pub enum Scope {
     Object,
     /// The object and its previous version (admission UPDATE, CLI `--old`).
     Update,
+    /// Several objects: everything given offline, the cluster's objects at admission.
+    Bundle,
+    /// One object, and more where several are given (rules.md `object / bundle`).
+    ObjectAndBundle,
 }
 
 impl Scope {
+    /// Runs on one object.
+    #[must_use]
+    pub fn per_object(self) -> bool {
+        matches!(self, Scope::Object | Scope::Update | Scope::ObjectAndBundle)
+    }
+
+    /// Runs over a bundle of objects.
+    #[must_use]
+    pub fn across_objects(self) -> bool {
+        matches!(self, Scope::Bundle | Scope::ObjectAndBundle)
+    }
+
     /// The catalog's word for the scope (rules.md).
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Scope::Object => "object",
             Scope::Update => "update",
+            Scope::Bundle => "bundle",
+            Scope::ObjectAndBundle => "object / bundle",
         }
     }
 }
@@ -129,8 +147,11 @@ pub struct FixInput<'a> {
 pub trait Rule: Sync + std::fmt::Debug {
     fn meta(&self) -> &'static RuleMeta;
 
-    /// Reports every violation in the object, never just the first.
-    fn check(&self, check: &Check<'_>, out: &mut Vec<Violation>);
+    /// Reports every violation in the object, never just the first (object and update rules).
+    fn check(&self, _check: &Check<'_>, _out: &mut Vec<Violation>) {}
+
+    /// Reports every violation across the objects of a bundle (bundle rules).
+    fn check_bundle(&self, _check: &crate::bundle::BundleCheck<'_>, _out: &mut Vec<crate::bundle::BundleViolation>) {}
 
     /// Edits `object` (the JSON of `input.subject`) to remove `input.violation`. Returns a
     /// one-line description of the change, or `None` when this violation cannot be fixed.

@@ -146,14 +146,15 @@ pub enum FailurePolicy {
     Fail,
 }
 
-/// Rules across objects at admission, through the host's Kubernetes lookups.
+/// Rules across objects at admission: the policy looks up the cluster's AIStores,
+/// StatefulSets, PVCs, PVs, StorageClasses and Nodes through the host.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct ClusterContext {
-    /// Look up PVs, PVCs, StatefulSets, AIStores, StorageClasses and Nodes in the cluster to run the rules across objects (not available in this release).
+    /// Run the bundle rules (AIS401-AIS410, and the bundle halves of AIS022 and AIS105) at admission.
     pub enabled: bool,
-    /// What a failed lookup does: `ignore` (admit, with a warning) or `fail` (reject).
+    /// When a lookup fails: `ignore` admits on the object rules alone with a warning; `fail` rejects.
     pub failure_policy: FailurePolicy,
 }
 
@@ -189,6 +190,9 @@ pub struct Settings {
     pub exemptions: Vec<Exemption>,
     /// Storage classes whose PVs and PVCs are AIS data volumes.
     pub ais_storage_classes: Vec<String>,
+    /// Storage classes whose volumes are made by hand, so every target claim needs a PV
+    /// (AIS401); also any `kubernetes.io/no-provisioner` class and any class PVs are given for.
+    pub static_storage_classes: Vec<String>,
     /// Extra well-known node topology keys for pod anti-affinity (AIS031).
     pub topology_keys: Vec<String>,
     /// Annotation (value `"true"`) by which a hand-written StatefulSet declares that its pods share nodes.
@@ -209,6 +213,7 @@ impl Default for Settings {
             mutations: Mutations::default(),
             exemptions: Vec::new(),
             ais_storage_classes: default_storage_classes(),
+            static_storage_classes: Vec::new(),
             topology_keys: Vec::new(),
             shared_node_annotation: default_shared_node_annotation(),
             network_csi_drivers: Vec::new(),
@@ -342,7 +347,11 @@ impl Settings {
                 ));
             }
         }
-        for (key, list) in [("aisStorageClasses", &self.ais_storage_classes), ("topologyKeys", &self.topology_keys)] {
+        for (key, list) in [
+            ("aisStorageClasses", &self.ais_storage_classes),
+            ("staticStorageClasses", &self.static_storage_classes),
+            ("topologyKeys", &self.topology_keys),
+        ] {
             if list.iter().any(|item| item.trim().is_empty()) {
                 return Err(SettingsError::new(key, "entries must not be empty"));
             }
@@ -351,12 +360,6 @@ impl Settings {
             return Err(SettingsError::new(
                 "sharedNodeAnnotation",
                 "must not be empty; default is aisgate.io/shared-nodes",
-            ));
-        }
-        if self.cluster_context.enabled {
-            return Err(SettingsError::new(
-                "clusterContext.enabled",
-                "cluster context (rules across objects) is not available in this release; allowed: false",
             ));
         }
         Ok(())

@@ -6,10 +6,10 @@ pub mod source;
 
 use std::collections::HashMap;
 
-use aisgate_core::{Engine, JsonPath};
+use aisgate_core::{Context as _, Engine, Inventory, JsonPath};
 use serde_json::Value;
 
-pub use report::{LintReport, ReportError, ReportFinding, Summary};
+pub use report::{LintReport, RelatedObject, ReportError, ReportFinding, Summary};
 pub use source::{Document, Limits, Parsed, Position, SourceError};
 
 /// One input: a file name (or `-` for stdin) and its text.
@@ -69,7 +69,88 @@ fn identity(value: &Value) -> (String, String, String, String) {
     )
 }
 
-/// Lints `inputs`; `old` holds previous versions of objects for update rules.
+/// Where an object of the inputs is: its file, document and place in the document.
+#[derive(Debug, Clone, Copy)]
+pub struct Location<'d> {
+    pub file: &'d str,
+    pub document: &'d Document,
+    pub base: &'d JsonPath,
+}
+
+impl Location<'_> {
+    /// The line and column of `path` inside the object.
+    #[must_use]
+    pub fn position(&self, path: &JsonPath) -> Position {
+        self.document.position(&source::join(self.base, path))
+    }
+}
+
+/// Every object of some parsed inputs, in order, with where it is.
+#[derive(Debug)]
+pub struct Gathered<'d> {
+    pub objects: Vec<(Location<'d>, &'d Value)>,
+}
+
+/// Parsed inputs and the positions of their objects' `List` items.
+#[derive(Debug)]
+pub struct ParsedInputs<'a> {
+    pub files: Vec<(&'a str, Parsed)>,
+    bases: Vec<Vec<Vec<JsonPath>>>,
+}
+
+impl<'a> ParsedInputs<'a> {
+    /// Parses every input.
+    #[must_use]
+    pub fn parse(inputs: &[Input<'a>], limits: &Limits) -> Self {
+        let files: Vec<(&str, Parsed)> = inputs.iter().map(|i| (i.name, source::parse(i.text, limits))).collect();
+        let bases = files
+            .iter()
+            .map(|(_, parsed)| {
+                parsed
+                    .documents
+                    .iter()
+                    .map(|d| objects(d).unwrap_or_default().into_iter().map(|(base, _)| base).collect())
+                    .collect()
+            })
+            .collect();
+        Self { files, bases }
+    }
+
+    /// Every Kubernetes object, with its location.
+    #[must_use]
+    pub fn gather(&self) -> Gathered<'_> {
+        let mut gathered = Vec::new();
+        for ((name, parsed), bases) in self.files.iter().zip(&self.bases) {
+            for (document, bases) in parsed.documents.iter().zip(bases) {
+                for ((_, value), base) in objects(document).unwrap_or_default().into_iter().zip(bases) {
+                    gathered.push((Location { file: name, document, base }, value));
+                }
+            }
+        }
+        Gathered { objects: gathered }
+    }
+}
+
+/// Fills a context with every object gathered; an object's origin is its index in
+/// `gathered.objects`. Returns the objects that could not be read as context (kinds the
+/// single-object check does not read: StorageClass, Node) with their errors.
+#[must_use]
+pub fn inventory<'d>(
+    engine: &Engine,
+    gathered: &Gathered<'d>,
+) -> (Inventory<'d>, Vec<(usize, aisgate_core::DecodeError)>) {
+    let mut inventory = Inventory::new();
+    let mut errors = Vec::new();
+    for (origin, (_, value)) in gathered.objects.iter().enumerate() {
+        if let Err(error) = inventory.insert(value, origin, engine.settings()) {
+            errors.push((origin, error));
+        }
+    }
+    (inventory, errors)
+}
+
+/// Lints `inputs`; `old` holds previous versions of objects for update rules. Single-object
+/// rules run on each object; bundle rules run once over every object of every input.
 #[must_use]
 pub fn lint(engine: &Engine, inputs: &[Input<'_>], old: &[Input<'_>], limits: &Limits) -> LintReport {
     let mut report = LintReport::default();
@@ -86,45 +167,81 @@ pub fn lint(engine: &Engine, inputs: &[Input<'_>], old: &[Input<'_>], limits: &L
             }
         }
     }
-    for input in inputs {
+    let parsed = ParsedInputs::parse(inputs, limits);
+    for (_, file) in &parsed.files {
         report.summary.files += 1;
-        let parsed = source::parse(input.text, limits);
-        for document in &parsed.documents {
+        for document in &file.documents {
             report.summary.documents += 1;
-            let Some(found) = objects(document) else {
+            if objects(document).is_none() {
                 report.summary.skipped += 1;
-                continue;
-            };
-            for (base, value) in found {
-                report.summary.objects += 1;
-                let old = previous.get(&identity(value)).copied();
-                match engine.check(value, old) {
-                    Ok(Some(checked)) => {
-                        for finding in checked.findings {
-                            report.push_finding(input.name, document, &base, finding, None);
-                        }
-                        for suppressed in checked.suppressed {
-                            report.push_finding(
-                                input.name,
-                                document,
-                                &base,
-                                suppressed.finding,
-                                Some(suppressed.reason),
-                            );
-                        }
-                    }
-                    Ok(None) => {}
-                    Err(error) => {
-                        let at = document.position(&source::join(&base, &error.path));
-                        report.errors.push(ReportError::new(input.name, at.line, at.column, error.to_string()));
-                    }
-                }
             }
         }
-        if let Some(error) = parsed.error {
-            report.errors.push(ReportError::new(input.name, error.line, error.column, error.message));
+    }
+    let gathered = parsed.gather();
+    for (location, value) in &gathered.objects {
+        report.summary.objects += 1;
+        let old = previous.get(&identity(value)).copied();
+        match engine.check(value, old) {
+            Ok(Some(checked)) => {
+                for finding in checked.findings {
+                    report.push_finding(location.file, location.document, location.base, finding, None, Vec::new());
+                }
+                for suppressed in checked.suppressed {
+                    report.push_finding(
+                        location.file,
+                        location.document,
+                        location.base,
+                        suppressed.finding,
+                        Some(suppressed.reason),
+                        Vec::new(),
+                    );
+                }
+            }
+            Ok(None) => {}
+            Err(error) => {
+                let at = location.position(&error.path);
+                report.errors.push(ReportError::new(location.file, at.line, at.column, error.to_string()));
+            }
         }
     }
-    report.finish();
+    let (inventory, errors) = inventory(engine, &gathered);
+    for (origin, error) in errors {
+        let Some((location, value)) = gathered.objects.get(origin) else { continue };
+        // Targeted kinds already reported their decoding errors above.
+        if engine.decode(value).is_err() {
+            continue;
+        }
+        let at = location.position(&error.path);
+        report.errors.push(ReportError::new(location.file, at.line, at.column, error.to_string()));
+    }
+    for found in engine.check_bundle(&inventory) {
+        let place = |id: usize| {
+            let entry = inventory.entry(id)?;
+            gathered.objects.get(entry.origin).map(|(location, _)| (*location, entry))
+        };
+        let Some((location, _)) = place(found.subject) else { continue };
+        let related = found
+            .related
+            .iter()
+            .filter_map(|&id| {
+                let (at, entry) = place(id)?;
+                let position = at.position(&JsonPath::root());
+                Some(RelatedObject {
+                    object: entry.reference.clone(),
+                    file: at.file.to_owned(),
+                    line: position.line,
+                    column: position.column,
+                })
+            })
+            .collect();
+        report.push_finding(location.file, location.document, location.base, found.finding, found.suppressed, related);
+    }
+    for (name, file) in &parsed.files {
+        if let Some(error) = &file.error {
+            report.errors.push(ReportError::new(name, error.line, error.column, error.message.clone()));
+        }
+    }
+    let order: Vec<&str> = inputs.iter().map(|i| i.name).collect();
+    report.finish(&order);
     report
 }

@@ -45,11 +45,23 @@ pub struct ReportFinding {
     /// The Helm template the object came from (`# Source:` comment).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub helm_source: Option<String>,
+    /// The other objects involved (bundle rules), with where they are.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub related: Vec<ObjectRef>,
+    pub related: Vec<RelatedObject>,
     /// Why the finding is exempt (suppressed findings only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+
+/// An object a finding involves besides its own, with its location.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RelatedObject {
+    #[serde(flatten)]
+    pub object: ObjectRef,
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -86,6 +98,7 @@ impl LintReport {
         base: &JsonPath,
         finding: Finding,
         reason: Option<String>,
+        related: Vec<RelatedObject>,
     ) {
         let at = document.position(&source::join(base, &finding.path));
         let entry = ReportFinding {
@@ -99,7 +112,7 @@ impl LintReport {
             line: at.line,
             column: at.column,
             helm_source: document.helm_source.clone(),
-            related: finding.related,
+            related,
             reason,
         };
         if entry.reason.is_some() {
@@ -109,7 +122,29 @@ impl LintReport {
         }
     }
 
-    pub(crate) fn finish(&mut self) {
+    pub(crate) fn finish(&mut self, file_order: &[&str]) {
+        // Bundle findings join those of single objects: one order by file, then position.
+        let rank = |file: &str| file_order.iter().position(|f| *f == file).unwrap_or(usize::MAX);
+        for list in [&mut self.findings, &mut self.suppressed] {
+            list.sort_by(|a, b| {
+                (rank(&a.file), a.line, a.column, a.code, &a.path, &a.message).cmp(&(
+                    rank(&b.file),
+                    b.line,
+                    b.column,
+                    b.code,
+                    &b.path,
+                    &b.message,
+                ))
+            });
+            // A rule's two halves can report the same thing.
+            list.dedup_by(|a, b| {
+                a.file == b.file
+                    && a.object == b.object
+                    && a.code == b.code
+                    && a.path == b.path
+                    && a.message == b.message
+            });
+        }
         self.summary.deny = self.findings.iter().filter(|f| f.severity == Severity::Deny).count();
         self.summary.warn = self.findings.iter().filter(|f| f.severity == Severity::Warn).count();
     }

@@ -6,6 +6,7 @@
 
 pub mod aistore;
 pub mod meta;
+pub mod node;
 pub mod statefulset;
 pub mod volume;
 
@@ -103,7 +104,7 @@ pub struct DecodeError {
 }
 
 impl DecodeError {
-    fn new(path: JsonPath, message: impl Into<String>) -> Self {
+    pub(crate) fn new(path: JsonPath, message: impl Into<String>) -> Self {
         Self { path, message: message.into(), in_old_object: false }
     }
 }
@@ -126,7 +127,7 @@ pub struct Subject<'a> {
     pub reference: ObjectRef,
 }
 
-fn decode_as<T: DeserializeOwned>(value: &Value) -> Result<T, DecodeError> {
+pub(crate) fn decode_as<T: DeserializeOwned>(value: &Value) -> Result<T, DecodeError> {
     serde_path_to_error::deserialize(value).map_err(|error| {
         let mut path = JsonPath::root();
         for segment in error.path() {
@@ -141,7 +142,7 @@ fn decode_as<T: DeserializeOwned>(value: &Value) -> Result<T, DecodeError> {
     })
 }
 
-fn text<'v>(value: &'v Value, key: &str) -> Result<&'v str, DecodeError> {
+pub(crate) fn text<'v>(value: &'v Value, key: &str) -> Result<&'v str, DecodeError> {
     match value.get(key) {
         None | Some(Value::Null) => Ok(""),
         Some(Value::String(s)) => Ok(s),
@@ -191,7 +192,7 @@ pub fn decode<'a>(value: &'a Value, settings: &Settings) -> Result<Option<Subjec
     }))
 }
 
-fn workload_of(sts: &StatefulSet, settings: &Settings) -> Option<AisWorkload> {
+pub(crate) fn workload_of(sts: &StatefulSet, settings: &Settings) -> Option<AisWorkload> {
     let labels = &sts.metadata.labels;
     let template_labels = &sts.spec.template.metadata.labels;
     let owned = sts.owned_by_aistore();
@@ -211,7 +212,7 @@ fn workload_of(sts: &StatefulSet, settings: &Settings) -> Option<AisWorkload> {
         })
 }
 
-fn is_ais_pv(pv: &PersistentVolume, settings: &Settings) -> bool {
+pub(crate) fn is_ais_pv(pv: &PersistentVolume, settings: &Settings) -> bool {
     let claim_is_ais = pv
         .spec
         .claim_ref
@@ -223,7 +224,7 @@ fn is_ais_pv(pv: &PersistentVolume, settings: &Settings) -> bool {
         || pv.metadata.labels.contains_key("mpath")
 }
 
-fn is_ais_pvc(pvc: &PersistentVolumeClaim, settings: &Settings) -> bool {
+pub(crate) fn is_ais_pvc(pvc: &PersistentVolumeClaim, settings: &Settings) -> bool {
     let labels = &pvc.metadata.labels;
     // Claims the operator's StatefulSets create carry their selector labels only:
     // `app.kubernetes.io/name: <cluster>` and `app.kubernetes.io/component: proxy|target`.

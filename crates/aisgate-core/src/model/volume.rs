@@ -101,3 +101,77 @@ impl super::AisObject {
         }
     }
 }
+
+pub const STORAGE_CLASS_KIND: &str = "StorageClass";
+
+/// `storage.k8s.io/v1` `StorageClass`: how claims of the class get volumes.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct StorageClass {
+    pub metadata: Metadata,
+    pub provisioner: String,
+    pub volume_binding_mode: Option<String>,
+}
+
+/// The provisioner of classes whose volumes an administrator creates by hand.
+pub const NO_PROVISIONER: &str = "kubernetes.io/no-provisioner";
+/// The annotation that marks the cluster's default class.
+pub const DEFAULT_CLASS_ANNOTATION: &str = "storageclass.kubernetes.io/is-default-class";
+
+impl StorageClass {
+    /// Volumes of this class are created by hand (statically provisioned).
+    #[must_use]
+    pub fn is_static(&self) -> bool {
+        self.provisioner == NO_PROVISIONER
+    }
+
+    #[must_use]
+    pub fn is_default(&self) -> bool {
+        self.metadata.annotations.get(DEFAULT_CLASS_ANNOTATION).is_some_and(|v| v == "true")
+    }
+}
+
+impl PersistentVolume {
+    /// The one node the PV's required node affinity pins by `kubernetes.io/hostname`, if it pins exactly one.
+    #[must_use]
+    pub fn pinned_node(&self) -> Option<&str> {
+        let required = self.spec.node_affinity.as_ref()?.required.as_ref()?;
+        let [term] = required.node_selector_terms.as_slice() else { return None };
+        if term.match_fields.as_ref().is_some_and(|f| !f.is_empty()) {
+            return None;
+        }
+        let [expression] = term.match_expressions.as_deref()? else { return None };
+        if expression.key != super::statefulset::HOSTNAME_LABEL || expression.operator != "In" {
+            return None;
+        }
+        match expression.values.as_deref()? {
+            [node] => Some(node.as_str()),
+            _ => None,
+        }
+    }
+
+    /// The storage capacity in whole bytes, when it is a valid quantity.
+    #[must_use]
+    pub fn capacity_bytes(&self) -> Option<u128> {
+        let text = self.spec.capacity.get("storage")?.as_str()?;
+        crate::quantity::Quantity::parse(text).ok()?.floor()
+    }
+
+    /// The storage capacity as written.
+    #[must_use]
+    pub fn capacity_text(&self) -> Option<&str> {
+        self.spec.capacity.get("storage")?.as_str()
+    }
+
+    /// `volumeMode` as the API server defaults it.
+    #[must_use]
+    pub fn volume_mode(&self) -> &str {
+        self.spec.volume_mode.as_deref().unwrap_or("Filesystem")
+    }
+
+    /// The class; `""` when none is set (such a PV binds only claims that ask for no class).
+    #[must_use]
+    pub fn class(&self) -> &str {
+        self.spec.storage_class_name.as_deref().unwrap_or_default()
+    }
+}

@@ -1,7 +1,11 @@
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
+use std::collections::BTreeMap;
+
+use crate::bundle::{BundleCheck, BundleViolation, HostPort, Workload, fit, matching_nodes};
 use crate::declare_rule;
 use crate::model::AisObject;
+use crate::model::aistore::Role;
 use crate::path::JsonPath;
 use crate::rule::{Check, Rule, RuleMeta, Violation};
 
@@ -10,6 +14,13 @@ declare_rule! {
     /// Flags an `AIStore` whose proxies and targets ask for the same host port:
     /// `spec.proxySpec.hostPort` equal to `spec.targetSpec.hostPort` (a port given as a
     /// number or as a numeric string; `0` means no host port).
+    ///
+    /// Across objects, it flags a proxy and a target workload (AIS StatefulSets, or the roles
+    /// of different `AIStore` objects) whose pods can share a node and that bind the same
+    /// host port and protocol (`hostPort`, or every `containerPort` with `hostNetwork: true`).
+    /// Pods can share a node unless their nodeSelectors pin different host names or, when
+    /// the input has `Node` objects, no Node satisfies both nodeSelectors. Both workloads are
+    /// reported, each naming the other.
     ///
     /// ## Why is this bad?
     /// The usual AIS deployment runs one proxy and one target on every node. A node can give
@@ -49,7 +60,7 @@ declare_rule! {
         code: "AIS022",
         name: "proxy-target-host-port-clash",
         severity: Deny,
-        scope: Object,
+        scope: ObjectAndBundle,
         summary: "Proxies and targets bind the same host port: wherever they meet on a node, one stays Pending",
         fix: None,
     }
@@ -80,6 +91,75 @@ impl Rule for ProxyTargetHostPortClash {
                 JsonPath::from_keys("spec.targetSpec.hostPort"),
                 format!("proxies and targets both use hostPort {target}: a node runs one of each, the 2nd stays Pending; use another port"),
             ));
+        }
+    }
+
+    fn check_bundle(&self, check: &BundleCheck<'_>, out: &mut Vec<BundleViolation>) {
+        Self::bundle(check, out);
+    }
+}
+
+/// Whether pods of both workloads may land on one node.
+fn can_share(check: &BundleCheck<'_>, a: &Workload, b: &Workload) -> bool {
+    let mut both = a.node_selector.clone();
+    for (key, value) in &b.node_selector {
+        if both.insert(key.clone(), value.clone()).is_some_and(|old| old != *value) {
+            return false;
+        }
+    }
+    check.context.nodes().is_empty() || !matching_nodes(check.context, &both).is_empty()
+}
+
+fn clash_message(port: &HostPort, other: &Workload, check: &BundleCheck<'_>) -> String {
+    let name = check.name(other.source);
+    let roles = match other.role {
+        Role::Proxy => "proxies",
+        Role::Target => "targets",
+    };
+    let role = other.role.as_str();
+    fit(vec![
+        format!(
+            "hostPort {}/{} is also bound by {roles} of {name}, which can share nodes with these pods: one stays Pending",
+            port.port, port.protocol
+        ),
+        format!("hostPort {} is also a {role} host port of {name}: on a shared node one pod stays Pending", port.port),
+    ])
+}
+
+impl ProxyTargetHostPortClash {
+    fn bundle(check: &BundleCheck<'_>, out: &mut Vec<BundleViolation>) {
+        type Side<'w> = Vec<(&'w Workload, &'w HostPort)>;
+        let mut by_port: BTreeMap<(i64, &str), (Side<'_>, Side<'_>)> = BTreeMap::new();
+        for workload in &check.analysis.workloads {
+            for port in &workload.host_ports {
+                let sides = by_port.entry((port.port, port.protocol.as_str())).or_default();
+                match workload.role {
+                    Role::Proxy => sides.0.push((workload, port)),
+                    Role::Target => sides.1.push((workload, port)),
+                }
+            }
+        }
+        for (proxies, targets) in by_port.values() {
+            for (target, target_port) in targets {
+                for (proxy, proxy_port) in proxies {
+                    // One AIStore's own roles are the single-object half's.
+                    if target.source == proxy.source || !can_share(check, target, proxy) {
+                        continue;
+                    }
+                    out.push(BundleViolation::new(
+                        target.source,
+                        target_port.path.clone(),
+                        clash_message(target_port, proxy, check),
+                        vec![proxy.source],
+                    ));
+                    out.push(BundleViolation::new(
+                        proxy.source,
+                        proxy_port.path.clone(),
+                        clash_message(proxy_port, target, check),
+                        vec![target.source],
+                    ));
+                }
+            }
         }
     }
 }

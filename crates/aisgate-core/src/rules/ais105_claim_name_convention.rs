@@ -1,3 +1,5 @@
+use crate::bundle::{BundleCheck, BundleViolation};
+use crate::context::{EntryId, Object};
 use crate::declare_rule;
 use crate::model::AisObject;
 use crate::model::aistore::Role;
@@ -21,6 +23,11 @@ declare_rule! {
     ///   `app.kubernetes.io/name` label when it has one;
     /// - an AIS PV's `claimRef.name` must be such a name, for the cluster of its `cluster` or
     ///   `app.kubernetes.io/name` label when it has one.
+    ///
+    /// Across objects, the cluster comes from the `AIStore` or target `StatefulSet` of the
+    /// claim's namespace when the PV or PVC has no cluster label: a `claimRef.name` or PVC
+    /// name in the documentation's `<namespace>-…` form for one of that cluster's templates
+    /// is flagged, and so is a name that is not a claim of the namespace's only cluster.
     ///
     /// The seed documentation states the convention as `<namespace>-<path>-<pod>`; the operator
     /// uses the cluster name. Both agree when the cluster is named like its namespace. Where
@@ -62,7 +69,7 @@ declare_rule! {
         code: "AIS105",
         name: "claim-name-convention",
         severity: Warn,
-        scope: Object,
+        scope: ObjectAndBundle,
         summary: "An AIS claim template, PVC or PV claimRef name does not follow <cluster><mount-path>-<cluster>-target-<i>",
         fix: None,
     }
@@ -243,6 +250,64 @@ impl Rule for ClaimNameConvention {
             AisObject::PersistentVolumeClaim(pvc) => check_pvc(pvc, out),
             AisObject::PersistentVolume(pv) => check_pv(pv, out),
             _ => {}
+        }
+    }
+
+    fn check_bundle(&self, check: &BundleCheck<'_>, out: &mut Vec<BundleViolation>) {
+        Self::bundle(check, out);
+    }
+}
+
+/// The bundle half: a claim name judged against the clusters of its namespace.
+fn bundle_problem(check: &BundleCheck<'_>, name: &str, what: &str, namespace: &str) -> Option<(String, EntryId)> {
+    if check.analysis.claim(namespace, name).is_some() {
+        return None;
+    }
+    let clusters: Vec<_> = check.analysis.clusters_in(namespace).map(|(_, c)| c).collect();
+    for cluster in &clusters {
+        let Some((template, _)) = super::ais402_claim_ref_out_of_range::split_claim(name, cluster) else { continue };
+        if super::ais402_claim_ref_out_of_range::docs_form_of_known_template(template, cluster) {
+            let message = claim_name_problem(name, what, Some(&cluster.name), None, Some(namespace))?;
+            return Some((message, cluster.source));
+        }
+        return None;
+    }
+    match clusters.as_slice() {
+        [only] if ClaimName::parse(name).is_some_and(|c| c.role == "target") => {
+            let message = claim_name_problem(name, what, Some(&only.name), None, Some(namespace))?;
+            Some((message, only.source))
+        }
+        _ => None,
+    }
+}
+
+impl ClaimNameConvention {
+    fn bundle(check: &BundleCheck<'_>, out: &mut Vec<BundleViolation>) {
+        let has_cluster_label =
+            |labels: &std::collections::BTreeMap<String, String>| labels.contains_key("app.kubernetes.io/name");
+        for &id in check.context.persistent_volumes() {
+            let Some(pv) = check.pv(id) else { continue };
+            if pv.metadata.labels.contains_key("cluster") || has_cluster_label(&pv.metadata.labels) {
+                continue; // The single-object half knows the cluster.
+            }
+            let Some(claim_ref) = &pv.spec.claim_ref else { continue };
+            let (Some(namespace), Some(name)) = (claim_ref.namespace.as_deref(), claim_ref.name.as_deref()) else {
+                continue;
+            };
+            if let Some((message, source)) = bundle_problem(check, name, "claimRef.name", namespace) {
+                out.push(BundleViolation::new(id, JsonPath::from_keys("spec.claimRef.name"), message, vec![source]));
+            }
+        }
+        for &id in check.context.claims() {
+            let Some(entry) = check.context.entry(id) else { continue };
+            let Object::PersistentVolumeClaim(pvc) = &entry.object else { continue };
+            if has_cluster_label(&pvc.metadata.labels) {
+                continue;
+            }
+            let Some(name) = pvc.metadata.name.as_deref() else { continue };
+            if let Some((message, source)) = bundle_problem(check, name, "PVC", entry.namespace()) {
+                out.push(BundleViolation::new(id, JsonPath::from_keys("metadata.name"), message, vec![source]));
+            }
         }
     }
 }

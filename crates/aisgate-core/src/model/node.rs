@@ -1,0 +1,38 @@
+//! `v1` `Node`: only its labels matter to the rules (which targets it can run).
+
+use serde::Deserialize;
+
+use super::meta::Metadata;
+use super::statefulset::HOSTNAME_LABEL;
+
+pub const KIND: &str = "Node";
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Node {
+    pub metadata: Metadata,
+    pub spec: NodeSpec,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct NodeSpec {
+    pub unschedulable: Option<bool>,
+}
+
+impl Node {
+    /// The value PVs and nodeSelectors pin: the `kubernetes.io/hostname` label, else the name.
+    #[must_use]
+    pub fn hostname(&self) -> &str {
+        self.metadata.label(HOSTNAME_LABEL).or(self.metadata.name.as_deref()).unwrap_or_default()
+    }
+
+    /// Whether the node carries every label of a nodeSelector.
+    #[must_use]
+    pub fn satisfies(&self, node_selector: &std::collections::BTreeMap<String, String>) -> bool {
+        node_selector.iter().all(|(key, value)| {
+            self.metadata.label(key) == Some(value.as_str())
+                || (key == HOSTNAME_LABEL && self.metadata.name.as_deref() == Some(value.as_str()))
+        })
+    }
+}

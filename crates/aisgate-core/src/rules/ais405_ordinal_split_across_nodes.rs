@@ -1,0 +1,98 @@
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::bundle::{BundleCheck, BundleViolation, fit, name_list};
+use crate::context::EntryId;
+use crate::declare_rule;
+use crate::names;
+use crate::path::JsonPath;
+use crate::rule::{Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// For every target pod of a known cluster, takes the PVs pre-bound (`claimRef`) to its
+    /// claims (one per data mount) and the node each pins by required node affinity. When
+    /// they pin different nodes, every one of those PVs is reported, naming the others.
+    ///
+    /// ## Why is this bad?
+    /// A pod runs on one node and a local or hostPath volume is usable only on its own node.
+    /// The scheduler finds no node that satisfies both volumes' node affinity: the pod stays
+    /// `Pending` with `node(s) had volume node affinity conflict`, forever.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: PersistentVolume
+    /// metadata: {name: node1-pv-ais-sda}
+    /// spec:
+    ///   claimRef: {namespace: ais, name: ais-ais-sda-ais-target-0}
+    ///   nodeAffinity: {required: {nodeSelectorTerms: [{matchExpressions:
+    ///     [{key: kubernetes.io/hostname, operator: In, values: [node1]}]}]}}
+    /// ---
+    /// apiVersion: v1
+    /// kind: PersistentVolume
+    /// metadata: {name: node2-pv-ais-sdb}
+    /// spec:
+    ///   claimRef: {namespace: ais, name: ais-ais-sdb-ais-target-0}
+    ///   nodeAffinity: {required: {nodeSelectorTerms: [{matchExpressions:
+    ///     [{key: kubernetes.io/hostname, operator: In, values: [node2]}]}]}}
+    /// ```
+    ///
+    /// Use instead: all disks of one target on one node.
+    /// ```yaml
+    ///     [{key: kubernetes.io/hostname, operator: In, values: [node1]}]}]}}
+    /// ```
+    pub struct OrdinalSplitAcrossNodes {
+        code: "AIS405",
+        name: "ordinal-split-across-nodes",
+        severity: Deny,
+        scope: Bundle,
+        summary: "The PVs pre-bound to one target pod's claims pin different nodes: the pod can never schedule",
+        fix: None,
+    }
+}
+
+impl Rule for OrdinalSplitAcrossNodes {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_bundle(&self, check: &BundleCheck<'_>, out: &mut Vec<BundleViolation>) {
+        for (c, cluster) in check.analysis.clusters.iter().enumerate() {
+            let mut by_ordinal: BTreeMap<u32, Vec<(&str, EntryId)>> = BTreeMap::new();
+            for claim in check.analysis.claims_of(c) {
+                let volume = claim.volume.filter(|v| claim.pre_bound.contains(v)).or(claim.pre_bound.first().copied());
+                let Some(volume) = volume else { continue };
+                if let Some(node) = check.pv(volume).and_then(|pv| pv.pinned_node()) {
+                    by_ordinal.entry(claim.ordinal).or_default().push((node, volume));
+                }
+            }
+            for (ordinal, volumes) in by_ordinal {
+                let nodes: BTreeSet<&str> = volumes.iter().map(|(node, _)| *node).collect();
+                if nodes.len() < 2 {
+                    continue;
+                }
+                let pod = names::abbreviate(&format!("{}-{ordinal}", cluster.statefulset), 40);
+                for &(node, id) in &volumes {
+                    let others: Vec<&(&str, EntryId)> = volumes.iter().filter(|(n, _)| *n != node).collect();
+                    let elsewhere = name_list(
+                        others.iter().map(|(n, v)| format!("{} on {}", check.name(*v), names::abbreviate(n, 30))),
+                        2,
+                    );
+                    let message = fit(vec![
+                        format!(
+                            "pod {pod} needs this PV on {} and {elsewhere}: it can never schedule; keep its disks on one node",
+                            names::abbreviate(node, 30)
+                        ),
+                        format!(
+                            "pod {pod}'s PVs pin {} nodes: it can never schedule; keep its disks on one node",
+                            nodes.len()
+                        ),
+                    ]);
+                    let mut related: Vec<EntryId> = others.iter().map(|(_, v)| *v).collect();
+                    related.push(cluster.source);
+                    out.push(BundleViolation::new(id, JsonPath::from_keys("spec.nodeAffinity"), message, related));
+                }
+            }
+        }
+    }
+}

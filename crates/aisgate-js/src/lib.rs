@@ -19,16 +19,10 @@ pub use api::{Error, LintOptions};
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = include_str!("types.d.ts");
 
-/// Lints manifests (multi-document YAML or JSON) and returns the CLI's JSON report
-/// (`aisgate lint --format json`): findings with file, line and column, unreadable parts
-/// as `errors`, and a summary. Throws an `Error` for invalid settings or options, with the
-/// CLI's message.
-#[wasm_bindgen(unchecked_return_type = "LintReport")]
-pub fn lint(
-    #[wasm_bindgen(param_description = "the manifests")] text: &str,
-    #[wasm_bindgen(unchecked_param_type = "Settings | string | null")] settings: Option<JsValue>,
-    #[wasm_bindgen(unchecked_param_type = "LintOptions | null")] options: Option<JsValue>,
-) -> Result<JsValue, JsError> {
+/// Lints manifests (multi-document YAML or JSON) and returns the CLI's JSON report.
+/// Its TypeScript declaration, with the optional arguments, is in `types.d.ts`.
+#[wasm_bindgen(skip_typescript)]
+pub fn lint(text: &str, settings: Option<JsValue>, options: Option<JsValue>) -> Result<JsValue, JsError> {
     let settings = settings_text(settings)?;
     let options = lint_options(options)?;
     let report = api::lint(text, settings.as_deref(), &options, today())?;
@@ -47,6 +41,13 @@ pub fn rules() -> Result<JsValue, JsError> {
 #[wasm_bindgen]
 pub fn explain(code_or_name: &str) -> Result<String, JsError> {
     Ok(aisgate_lint::catalog::explain(code_or_name).map_err(Error::from)?)
+}
+
+/// The settings every field of which is at its default, as the policy and the CLI start
+/// from: rule levels, mutation switches, storage classes.
+#[wasm_bindgen(js_name = defaultSettings, unchecked_return_type = "Settings")]
+pub fn default_settings() -> Result<JsValue, JsError> {
+    to_js(&aisgate_core::Settings::default())
 }
 
 /// The version of the engine, the same as `aisgate --version`.

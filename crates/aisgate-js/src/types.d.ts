@@ -1,3 +1,14 @@
+/**
+ * Lints manifests (multi-document YAML or JSON, `List` kinds, `helm template` output) and
+ * returns the report of `aisgate lint --format json`: findings with file, line and column,
+ * unreadable parts as `errors`, and a summary.
+ * @param text - the manifests
+ * @param settings - the policy's settings, as an object or as YAML or JSON text
+ * @param options - the file name findings carry, an old version for update rules, the date
+ * @throws Error with the CLI's message for invalid settings or options
+ */
+export function lint(text: string, settings?: Settings | string | null, options?: LintOptions | null): LintReport;
+
 /** Severity of a finding: `deny` rejects at admission and fails CI; `warn` is reported. */
 export type Severity = "deny" | "warn";
 

@@ -243,11 +243,20 @@ async function start() {
   state.catalog = aisgate.rules();
   renderRules();
 
-  source.addEventListener("input", scheduleCheck);
+  // Typing is checked once it pauses; a paste or a drop at once.
+  source.addEventListener("input", (event) => {
+    if (event.inputType?.startsWith("insertFrom")) {
+      clearTimeout(pending);
+      check();
+    } else {
+      scheduleCheck();
+    }
+  });
   source.addEventListener("scroll", syncScroll);
   $("files").addEventListener("change", (event) => load(event.target.files));
   $("sample").addEventListener("click", () => {
     source.value = $("sample-manifest").textContent;
+    source.scrollTop = 0;
     check();
   });
   $("clear").addEventListener("click", () => {

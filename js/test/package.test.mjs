@@ -6,13 +6,13 @@ import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import * as aisgate from "../node.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const CLI = process.env.AISGATE_BIN ?? join(process.env.CARGO_TARGET_DIR ?? join(ROOT, "target"), "debug", "aisgate");
+const CLI = resolve(ROOT, process.env.AISGATE_BIN ?? join(process.env.CARGO_TARGET_DIR ?? "target", "debug", "aisgate"));
 const SCRATCH = mkdtempSync(join(tmpdir(), "aisgate-js-test-"));
 /** The date the Rust fixture harness judges exemptions against (tests/src/fixtures.rs). */
 const FIXTURE_TODAY = "2026-11-21";

@@ -148,9 +148,12 @@ test("settings as an object, JSON or YAML text give the same findings", () => {
 
 test("bad settings throw the CLI's message", () => {
   const cases = {
-    "rules:\n  no-such-rule: off\n": "settings: rules.no-such-rule: unknown rule; use a rule name or code from `aisgate rules` (e.g. host-port-on-shared-node or AIS020)",
+    "rules:\n  no-such-rule: off\n":
+      "settings:2:17: invalid settings: rules.no-such-rule: unknown rule; use a rule name or code from `aisgate rules` (e.g. host-port-on-shared-node or AIS020)",
     "mutations: {retainReclaimPolicy: sometimes}\n": null,
-    "rules: [\n": null,
+    "rules: [\n": "settings:2:1: YAML syntax error: while parsing a node, did not find expected node content",
+    "rules: {}\n---\nrules: {}\n": "settings:3:1: expected one document, found another here",
+    "# nothing\n": "settings: empty: expected one YAML or JSON document",
   };
   for (const [settings, message] of Object.entries(cases)) {
     const file = join(SCRATCH, "bad-settings.yaml");
@@ -163,15 +166,18 @@ test("bad settings throw the CLI's message", () => {
       return error instanceof Error;
     });
     if (message) assert.equal(thrown.message, message);
-    // The CLI prefixes the file it read the settings from; the package calls it `settings`.
-    const located = thrown.message.startsWith("settings:") && /^settings:\d/.test(thrown.message)
-      ? `${file}${thrown.message.slice("settings".length)}`
-      : `${file}: ${thrown.message}`;
+    // The CLI names the file it read the settings from; the package calls the text `settings`.
+    assert.ok(thrown.message.startsWith("settings:"), thrown.message);
+    const located = `${file}${thrown.message.slice("settings".length)}`;
     assert.equal(run.stderr, `aisgate: ${located}\n`);
   }
   assert.throws(() => aisgate.lint("", 42), { message: "settings: expected an object, YAML or JSON text, or null" });
+  // Settings given as an object: the field, without a line in text the caller never wrote.
   assert.throws(() => aisgate.lint("", { rules: { AIS020: "loud" } }), {
-    message: /^settings: rules\.AIS020: unknown variant `loud`, expected one of `deny`, `warn`, `off`/,
+    message: "settings: rules.AIS020: unknown variant `loud`, expected one of `deny`, `warn`, `off`",
+  });
+  assert.throws(() => aisgate.lint("", { exemptions: [{ rules: ["AIS020"] }] }), {
+    message: "settings: exemptions[0].reason: required: say why these findings are accepted",
   });
 });
 
@@ -206,6 +212,7 @@ test("explain(): the CLI's text for every rule, by code and by name", () => {
     const printed = cli(["explain", rule.code]).stdout;
     assert.equal(`${aisgate.explain(rule.code)}\n`, printed, rule.code);
     assert.equal(aisgate.explain(rule.name), aisgate.explain(rule.code));
+    assert.equal(aisgate.explain(rule.code), `# ${rule.code} ${rule.name} (${rule.severity})\n\n${rule.documentation}`);
   }
   const run = cli(["explain", "AIS999"]);
   assert.equal(run.status, 2);

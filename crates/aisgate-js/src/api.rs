@@ -2,16 +2,20 @@
 //! are decoded. No wasm-bindgen types here, so the host tests run them.
 
 use aisgate_core::settings::{Date, parse_date};
-use aisgate_core::{Engine, Settings};
+use aisgate_core::{Engine, Settings, SettingsError};
 use aisgate_lint::catalog::UnknownRule;
 use aisgate_lint::{Input, Limits, LintReport, SettingsTextError};
 use serde::Deserialize;
 
-/// Why a call throws. Messages are the CLI's (without its `aisgate:` prefix).
+/// Why a call throws. Messages are the CLI's (without its `aisgate:` prefix), the settings
+/// text called `settings` where the CLI names the settings file.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
     #[error(transparent)]
     Settings(#[from] SettingsTextError),
+    /// Settings given as an object: the field and what is allowed, no position.
+    #[error(transparent)]
+    SettingsObject(SettingsError),
     #[error(transparent)]
     UnknownRule(#[from] UnknownRule),
     /// An argument of the wrong shape.
@@ -44,6 +48,26 @@ impl LintOptions {
     }
 }
 
+/// The settings argument: text as written (YAML or JSON), or an object's JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SettingsInput<'a> {
+    Text(&'a str),
+    /// JSON the caller never saw: errors name the field but no line or column.
+    Object(&'a str),
+}
+
+impl SettingsInput<'_> {
+    fn read(self) -> Result<Settings, Error> {
+        match self {
+            SettingsInput::Text(text) => Ok(aisgate_lint::parse_settings(text)?),
+            SettingsInput::Object(json) => aisgate_lint::parse_settings(json).map_err(|error| match error.invalid {
+                Some(invalid) => Error::SettingsObject(invalid),
+                None => Error::Settings(error),
+            }),
+        }
+    }
+}
+
 /// The name old versions carry in errors.
 const OLD_FILE: &str = "old";
 
@@ -51,12 +75,12 @@ const OLD_FILE: &str = "old";
 /// unless the options name one.
 pub fn lint(
     text: &str,
-    settings: Option<&str>,
+    settings: Option<SettingsInput<'_>>,
     options: &LintOptions,
     today: Option<Date>,
 ) -> Result<LintReport, Error> {
     let settings = match settings {
-        Some(text) => aisgate_lint::parse_settings(text)?,
+        Some(input) => input.read()?,
         None => Settings::default(),
     };
     let today =
@@ -134,20 +158,24 @@ spec:
     #[test]
     fn settings_switch_rules_off() {
         let settings = r#"{"rules": {"host-port-on-shared-node": "off"}}"#;
-        let report = lint(HOST_PORT_ON_SHARED_NODES, Some(settings), &LintOptions::default(), today()).unwrap();
+        let report =
+            lint(HOST_PORT_ON_SHARED_NODES, Some(SettingsInput::Object(settings)), &LintOptions::default(), today())
+                .unwrap();
         assert!(report.findings.iter().all(|f| f.code != "AIS020"), "{:?}", report.findings);
         assert!(report.findings.iter().all(|f| f.file == "-"));
     }
 
     #[test]
     fn bad_settings_throw_the_cli_message() {
-        let error = lint("", Some("rules: {nope: off}"), &LintOptions::default(), today()).unwrap_err();
-        assert_eq!(
-            error.to_string(),
-            "settings: rules.nope: unknown rule; use a rule name or code from `aisgate rules` \
-             (e.g. host-port-on-shared-node or AIS020)"
-        );
-        let error = lint("", Some("rules: ["), &LintOptions::default(), today()).unwrap_err();
+        let unknown = "rules.nope: unknown rule; use a rule name or code from `aisgate rules` \
+                       (e.g. host-port-on-shared-node or AIS020)";
+        let text = Some(SettingsInput::Text("rules: {nope: off}"));
+        let error = lint("", text, &LintOptions::default(), today()).unwrap_err();
+        assert_eq!(error.to_string(), format!("settings:1:15: invalid settings: {unknown}"));
+        let object = Some(SettingsInput::Object(r#"{"rules":{"nope":"off"}}"#));
+        let error = lint("", object, &LintOptions::default(), today()).unwrap_err();
+        assert_eq!(error.to_string(), format!("settings: {unknown}"));
+        let error = lint("", Some(SettingsInput::Text("rules: [")), &LintOptions::default(), today()).unwrap_err();
         assert_eq!(
             error.to_string(),
             "settings:2:1: YAML syntax error: while parsing a node, did not find expected node content"

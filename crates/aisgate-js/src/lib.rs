@@ -14,7 +14,7 @@ pub mod api;
 use js_sys::JSON;
 use wasm_bindgen::prelude::*;
 
-pub use api::{Error, LintOptions};
+pub use api::{Error, LintOptions, SettingsInput};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = include_str!("types.d.ts");
@@ -25,7 +25,10 @@ const TYPES: &'static str = include_str!("types.d.ts");
 pub fn lint(text: &str, settings: Option<JsValue>, options: Option<JsValue>) -> Result<JsValue, JsError> {
     let settings = settings_text(settings)?;
     let options = lint_options(options)?;
-    let report = api::lint(text, settings.as_deref(), &options, today())?;
+    let settings = settings
+        .as_ref()
+        .map(|(text, is_text)| if *is_text { SettingsInput::Text(text) } else { SettingsInput::Object(text) });
+    let report = api::lint(text, settings, &options, today())?;
     to_js(&report)
 }
 
@@ -59,17 +62,17 @@ pub fn version() -> String {
 
 /// Settings given as text pass through; an object is turned into JSON text, so both go
 /// through the CLI's settings reader.
-fn settings_text(settings: Option<JsValue>) -> Result<Option<String>, Error> {
+fn settings_text(settings: Option<JsValue>) -> Result<Option<(String, bool)>, Error> {
     let Some(settings) = settings.filter(|s| !s.is_undefined() && !s.is_null()) else {
         return Ok(None);
     };
     if let Some(text) = settings.as_string() {
-        return Ok(Some(text));
+        return Ok(Some((text, true)));
     }
     if !settings.is_object() || js_sys::Array::is_array(&settings) {
         return Err(Error::Argument("settings: expected an object, YAML or JSON text, or null".to_owned()));
     }
-    json_text(&settings, "settings").map(Some)
+    json_text(&settings, "settings").map(|json| Some((json, false)))
 }
 
 fn lint_options(options: Option<JsValue>) -> Result<LintOptions, Error> {

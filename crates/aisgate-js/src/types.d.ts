@@ -126,4 +126,6 @@ export interface RuleInfo {
     mutation: string | null;
     createOnly: boolean;
   } | null;
+  /** The rule's documentation, Markdown (`explain` adds a heading). */
+  documentation: string;
 }

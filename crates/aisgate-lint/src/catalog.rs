@@ -17,6 +17,8 @@ pub struct RuleEntry {
     pub scope: &'static str,
     pub summary: &'static str,
     pub fix: Option<FixEntry>,
+    /// The rule's doc comment, Markdown.
+    pub documentation: String,
 }
 
 /// The fix a rule offers.
@@ -46,6 +48,7 @@ impl From<&RuleMeta> for RuleEntry {
                 mutation: fix.mutation.map(aisgate_core::settings::Mutation::key),
                 create_only: fix.create_only,
             }),
+            documentation: meta.documentation(),
         }
     }
 }
@@ -83,6 +86,7 @@ mod tests {
         assert_eq!(json["scope"], "object");
         assert_eq!(json["fix"]["mutation"], "retainReclaimPolicy");
         assert!(json["fix"]["createOnly"].is_boolean());
+        assert!(json["documentation"].as_str().unwrap().starts_with("## What it does\n"));
         let update = rules.iter().find(|r| r.code == "AIS040").unwrap();
         assert_eq!((update.scope, update.fix.is_none()), ("update", true));
     }

@@ -12,7 +12,7 @@ use aisgate_core::{Engine, JsonPath};
 use serde_json::Value;
 
 pub use report::{LintReport, ReportError, ReportFinding, Summary};
-pub use settings::{SettingsTextError, parse_settings};
+pub use settings::{SettingsTextError, parse_settings, parse_settings_value};
 pub use source::{Document, Limits, Parsed, Position, SourceError};
 
 /// One input: a file name (or `-` for stdin) and its text.

@@ -232,6 +232,34 @@ test("defaultSettings() and version() match the engine", () => {
   assert.equal(`aisgate ${aisgate.version()}\n`, cli(["--version"]).stdout);
 });
 
+// `fix` is declared ahead of its binding (aisgate_lint::fix arrives with the cli branch):
+// until it is bound these two report as todo; once bound they must pass.
+const FIX_PENDING = typeof aisgate.fix !== "function" && "fix is not bound yet (aisgate_lint::fix, cli branch)";
+
+test("every function the TypeScript declarations name is exported", { todo: FIX_PENDING }, () => {
+  const declared = [...readFileSync(join(ROOT, "js/dist/aisgate.d.ts"), "utf8").matchAll(/^export function (\w+)/gm)].map((m) => m[1]);
+  assert.ok(declared.includes("lint") && declared.includes("fix"), declared.join(" "));
+  assert.deepEqual(declared.filter((name) => typeof aisgate[name] !== "function"), []);
+});
+
+test("fix(): the same text as `aisgate fix` on every fixture", { todo: FIX_PENDING }, () => {
+  let changed = 0;
+  for (const fixture of FIXTURES) {
+    const args = ["fix"];
+    if (fixture.settings) {
+      const file = join(SCRATCH, "settings.json");
+      writeFileSync(file, fixture.settings);
+      args.push("--settings", file);
+    }
+    const run = cli([...args, fixture.path]);
+    assert.equal(run.status, 0, `aisgate fix ${fixture.path}: ${run.stderr}`);
+    const fixed = aisgate.fix(fixture.text, fixture.settings);
+    assert.equal(fixed, run.stdout, fixture.path);
+    if (fixed !== fixture.text) changed++;
+  }
+  assert.ok(changed > 0, "no fixture was changed by fix");
+});
+
 test("the TypeScript declarations type-check a strict usage (tsc --noEmit)", () => {
   const tsc = join(ROOT, "node_modules", ".bin", "tsc");
   execFileSync(tsc, ["-p", fileURLToPath(new URL("./tsconfig.json", import.meta.url))], { stdio: "pipe" });

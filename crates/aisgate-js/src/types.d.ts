@@ -9,6 +9,16 @@
  */
 export function lint(text: string, settings?: Settings | string | null, options?: LintOptions | null): LintReport;
 
+/**
+ * Applies the fixes, as `aisgate fix` does: the offline-only fixes plus the mutations the
+ * settings switch on (`mutations`), edited into the text so that unchanged documents stay
+ * byte-identical and comments survive. Returns the fixed text (the input when nothing
+ * needed fixing). Throws an `Error` for invalid settings, with the CLI's message.
+ * @param text - the manifests
+ * @param settings - the policy's settings, as an object or as YAML or JSON text
+ */
+export function fix(text: string, settings?: Settings | string | null): string;
+
 /** Severity of a finding: `deny` rejects at admission and fails CI; `warn` is reported. */
 export type Severity = "deny" | "warn";
 

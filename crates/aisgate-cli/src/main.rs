@@ -7,7 +7,7 @@ use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use aisgate_core::{Engine, Settings, Severity, registry};
+use aisgate_core::{Engine, Settings, Severity};
 use aisgate_lint::{Input, Limits, LintReport, ReportError};
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -157,12 +157,7 @@ fn as_inputs(loaded: &[Loaded]) -> Vec<Input<'_>> {
 fn load_settings(path: Option<&Path>) -> Result<Settings> {
     let Some(path) = path else { return Ok(Settings::default()) };
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read settings {}", path.display()))?;
-    let parsed = aisgate_lint::source::parse(&text, &Limits::default());
-    if let Some(error) = parsed.error {
-        anyhow::bail!("{}:{error}", path.display());
-    }
-    let value = parsed.documents.into_iter().next().map(|d| d.value).unwrap_or_default();
-    Settings::from_json(&value).with_context(|| format!("{}", path.display()))
+    aisgate_lint::parse_settings(&text).map_err(|error| anyhow::anyhow!(error.in_file(&path.display().to_string())))
 }
 
 fn lint(args: &LintArgs) -> Result<ExitCode> {
@@ -242,21 +237,22 @@ fn today() -> Option<aisgate_core::settings::Date> {
 
 fn rules() -> Result<()> {
     let mut out = io::stdout().lock();
-    for rule in registry::RULES {
-        let meta = rule.meta();
-        writeln!(out, "{}  {:<38} {:<5} {}", meta.code, meta.name, meta.severity.as_str(), meta.summary)?;
+    for rule in aisgate_lint::catalog::rules() {
+        writeln!(out, "{}  {:<38} {:<5} {}", rule.code, rule.name, rule.severity.as_str(), rule.summary)?;
     }
     Ok(())
 }
 
 fn explain(code_or_name: &str) -> Result<ExitCode> {
-    let Some(rule) = registry::find(code_or_name) else {
-        eprintln!("aisgate: no rule `{code_or_name}`; `aisgate rules` lists them");
-        return Ok(ExitCode::from(2));
-    };
-    let meta = rule.meta();
-    let mut out = io::stdout().lock();
-    writeln!(out, "# {} {} ({})\n", meta.code, meta.name, meta.severity)?;
-    writeln!(out, "{}", meta.documentation())?;
-    Ok(ExitCode::SUCCESS)
+    match aisgate_lint::catalog::explain(code_or_name) {
+        Ok(documentation) => {
+            let mut out = io::stdout().lock();
+            writeln!(out, "{documentation}")?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(error) => {
+            eprintln!("aisgate: {error}");
+            Ok(ExitCode::from(2))
+        }
+    }
 }

@@ -1,7 +1,9 @@
 //! Offline linting, shared by the `aisgate` CLI and the JavaScript package: manifests in
 //! (files' text), the versioned JSON report out. No file IO here; callers read the files.
 
+pub mod catalog;
 pub mod report;
+pub mod settings;
 pub mod source;
 
 use std::collections::HashMap;
@@ -10,6 +12,7 @@ use aisgate_core::{Context as _, Engine, Inventory, JsonPath};
 use serde_json::Value;
 
 pub use report::{LintReport, RelatedObject, ReportError, ReportFinding, Summary};
+pub use settings::{SettingsTextError, parse_settings, parse_settings_value};
 pub use source::{Document, Limits, Parsed, Position, SourceError};
 
 /// One input: a file name (or `-` for stdin) and its text.

@@ -1,6 +1,7 @@
 //! Offline linting, shared by the `aisgate` CLI and the JavaScript package: manifests in
 //! (files' text), the versioned JSON report out. No file IO here; callers read the files.
 
+pub mod fix;
 pub mod report;
 pub mod source;
 
@@ -9,6 +10,7 @@ use std::collections::HashMap;
 use aisgate_core::{Engine, JsonPath};
 use serde_json::Value;
 
+pub use fix::{AppliedChange, FixOutcome, FixedFile, fix};
 pub use report::{LintReport, ReportError, ReportFinding, Summary};
 pub use source::{Document, Limits, Parsed, Position, SourceError};
 

@@ -120,7 +120,7 @@ fn fix_input(engine: &Engine, input: &Input<'_>, limits: &Limits, errors: &mut V
         plans.retain(|plan| !plan.changes.is_empty());
         text = apply(input.text, &parsed.documents, &mut plans);
     }
-    let mut changes = Vec::new();
+    let mut changes: Vec<AppliedChange> = Vec::new();
     for plan in plans {
         for mut change in plan.changes {
             if plan.rewrite {
@@ -129,6 +129,7 @@ fn fix_input(engine: &Engine, input: &Input<'_>, limits: &Limits, errors: &mut V
             changes.push(change);
         }
     }
+    changes.sort_by_key(|change| (change.line, change.column));
     FixedFile { name: input.name.to_owned(), text, changes }
 }
 
@@ -280,12 +281,14 @@ fn edit_block_mapping(
         entries.push((key, node.key_start?, node.span.end));
     }
     entries.sort_by_key(|&(_, key_start, _)| key_start);
+    let mut last_line_removed = false;
     for key in removed {
         let i = entries.iter().position(|(k, _, _)| k == key)?;
         let &(_, key_start, end) = entries.get(i)?;
         let line = line_start(text, key_start);
         let indented = text.get(line..key_start)?.bytes().all(|b| b == b' ');
         let range = if indented {
+            last_line_removed |= i + 1 == entries.len();
             line..line_end(text, end)
         } else {
             // `- key: value` as the first entry of a sequence item: the next entry moves up.
@@ -299,7 +302,8 @@ fn edit_block_mapping(
         let indent = " ".repeat(key_start - line_start(text, key_start));
         let at = line_end(text, end);
         let mut insert = String::new();
-        if at == text.len() && !text.ends_with('\n') {
+        // The last line may lack its line break; none is needed if that line goes.
+        if at == text.len() && !text.ends_with('\n') && !last_line_removed {
             insert.push('\n');
         }
         let mapping = Value::Object(added.iter().map(|(k, v)| ((*k).clone(), (*v).clone())).collect());

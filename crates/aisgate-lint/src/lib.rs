@@ -7,11 +7,11 @@ pub mod source;
 
 use std::collections::HashMap;
 
-use aisgate_core::{Engine, JsonPath};
+use aisgate_core::{Engine, JsonPath, ObjectRef, registry};
 use serde_json::Value;
 
 pub use fix::{AppliedChange, FixOutcome, FixedFile, fix};
-pub use report::{LintReport, ReportError, ReportFinding, Summary};
+pub use report::{LintReport, ReportError, ReportFinding, ReportObject, Summary, SuppressedBy};
 pub use source::{Document, Limits, Parsed, Position, SourceError};
 
 /// One input: a file name (or `-` for stdin) and its text.
@@ -71,7 +71,52 @@ fn identity(value: &Value) -> (String, String, String, String) {
     )
 }
 
-/// Lints `inputs`; `old` holds previous versions of objects for update rules.
+/// The annotation that exempts an object from rules offline (`aisgate.io/ignore: AIS020,mutable-image-tag`).
+pub const IGNORE_ANNOTATION: &str = "aisgate.io/ignore";
+/// The reason an [`IGNORE_ANNOTATION`] must come with.
+pub const IGNORE_REASON_ANNOTATION: &str = "aisgate.io/ignore-reason";
+
+/// Rule codes an object's annotation exempts, and the reason given.
+struct AnnotationExemption {
+    codes: Vec<&'static str>,
+    reason: String,
+}
+
+/// The rules an object's own annotations exempt it from, offline only: admission never reads
+/// them (an object must not exempt itself there). `Err` holds the annotation's path and what
+/// is wrong with it.
+fn annotation_exemption(object: &Value) -> Result<Option<AnnotationExemption>, (JsonPath, String)> {
+    let annotations = JsonPath::from_keys("metadata.annotations");
+    let Some(ignore) = annotations.key(IGNORE_ANNOTATION).lookup(object) else { return Ok(None) };
+    let at = annotations.key(IGNORE_ANNOTATION);
+    let Some(list) = ignore.as_str() else {
+        return Err((at, format!("{IGNORE_ANNOTATION} must be a string: rule codes or names, comma-separated")));
+    };
+    let mut codes = Vec::new();
+    for name in list.split(',').map(str::trim).filter(|name| !name.is_empty()) {
+        let Some(rule) = registry::find(name) else {
+            return Err((at, format!("{IGNORE_ANNOTATION}: no rule `{name}`; `aisgate rules` lists them")));
+        };
+        codes.push(rule.meta().code);
+    }
+    let reason = annotations.key(IGNORE_REASON_ANNOTATION).lookup(object).and_then(Value::as_str).map(str::trim);
+    match reason {
+        Some(reason) if !reason.is_empty() => Ok(Some(AnnotationExemption { codes, reason: reason.to_owned() })),
+        _ => Err((
+            at,
+            format!("{IGNORE_ANNOTATION} needs {IGNORE_REASON_ANNOTATION}: say why these findings are accepted"),
+        )),
+    }
+}
+
+/// The object's reference as reports show it, for any Kubernetes object.
+fn object_ref(value: &Value) -> ObjectRef {
+    let (api_version, kind, namespace, name) = identity(value);
+    ObjectRef { api_version, kind, namespace: (!namespace.is_empty()).then_some(namespace), name }
+}
+
+/// Lints `inputs`; `old` holds previous versions of objects for update rules. Every input is
+/// read before any is judged, so rules across objects can see them all.
 #[must_use]
 pub fn lint(engine: &Engine, inputs: &[Input<'_>], old: &[Input<'_>], limits: &Limits) -> LintReport {
     let mut report = LintReport::default();
@@ -88,9 +133,10 @@ pub fn lint(engine: &Engine, inputs: &[Input<'_>], old: &[Input<'_>], limits: &L
             }
         }
     }
-    for input in inputs {
+    let parsed: Vec<Parsed> = inputs.iter().map(|input| source::parse(input.text, limits)).collect();
+    for (input, parsed) in inputs.iter().zip(&parsed) {
         report.summary.files += 1;
-        let parsed = source::parse(input.text, limits);
+        let (first_finding, first_suppressed) = (report.findings.len(), report.suppressed.len());
         for document in &parsed.documents {
             report.summary.documents += 1;
             let Some(found) = objects(document) else {
@@ -99,20 +145,36 @@ pub fn lint(engine: &Engine, inputs: &[Input<'_>], old: &[Input<'_>], limits: &L
             };
             for (base, value) in found {
                 report.summary.objects += 1;
+                let start = document.position(&base);
+                let mut entry = ReportObject {
+                    object: object_ref(value),
+                    file: input.name.to_owned(),
+                    line: start.line,
+                    column: start.column,
+                    checked: false,
+                };
                 let old = previous.get(&identity(value)).copied();
                 match engine.check(value, old) {
                     Ok(Some(checked)) => {
+                        entry.checked = true;
+                        let exemption = match annotation_exemption(value) {
+                            Ok(exemption) => exemption,
+                            Err((path, message)) => {
+                                let at = document.position(&source::join(&base, &path));
+                                report.errors.push(ReportError::new(input.name, at.line, at.column, message));
+                                None
+                            }
+                        };
                         for finding in checked.findings {
-                            report.push_finding(input.name, document, &base, finding, None);
+                            let suppressed = exemption
+                                .as_ref()
+                                .filter(|exemption| exemption.codes.contains(&finding.code))
+                                .map(|exemption| (SuppressedBy::Annotation, exemption.reason.clone()));
+                            report.push_finding(input.name, document, &base, finding, suppressed);
                         }
                         for suppressed in checked.suppressed {
-                            report.push_finding(
-                                input.name,
-                                document,
-                                &base,
-                                suppressed.finding,
-                                Some(suppressed.reason),
-                            );
+                            let by = Some((SuppressedBy::Settings, suppressed.reason));
+                            report.push_finding(input.name, document, &base, suppressed.finding, by);
                         }
                     }
                     Ok(None) => {}
@@ -121,11 +183,16 @@ pub fn lint(engine: &Engine, inputs: &[Input<'_>], old: &[Input<'_>], limits: &L
                         report.errors.push(ReportError::new(input.name, at.line, at.column, error.to_string()));
                     }
                 }
+                report.objects.push(entry);
             }
         }
-        if let Some(error) = parsed.error {
-            report.errors.push(ReportError::new(input.name, error.line, error.column, error.message));
+        if let Some(error) = &parsed.error {
+            report.errors.push(ReportError::new(input.name, error.line, error.column, error.message.clone()));
         }
+        // Within a file, findings in text order.
+        let order = |f: &ReportFinding| (f.line, f.column, f.code, f.message.clone());
+        report.findings.get_mut(first_finding..).unwrap_or_default().sort_by_key(order);
+        report.suppressed.get_mut(first_suppressed..).unwrap_or_default().sort_by_key(order);
     }
     report.finish();
     report

@@ -105,15 +105,16 @@ pub struct Document {
 }
 
 impl Document {
-    /// The position of the node `path` names: the value, or its key when the value is
-    /// empty (`key:`); a missing node falls back to its nearest existing parent.
+    /// The position of the node `path` names: a scalar or flow value where it starts; its
+    /// key when the value is empty (`key:`) or a block collection (whose first line is its
+    /// first child's); a missing node falls back to its nearest existing parent.
     #[must_use]
     pub fn position(&self, path: &JsonPath) -> Position {
         let mut path = path.clone();
         loop {
             if let Some(node) = self.nodes.get(&path) {
                 return match (node.style, node.key) {
-                    (NodeStyle::Empty, Some(key)) => key,
+                    (NodeStyle::Empty | NodeStyle::BlockMapping | NodeStyle::BlockSequence, Some(key)) => key,
                     _ => node.position,
                 };
             }
@@ -632,7 +633,8 @@ mod tests {
         assert!(text[doc.node(&JsonPath::root()).unwrap().span.clone()].ends_with("t\u{e9}\""));
         let key_start = doc.node(&JsonPath::from_keys("q")).unwrap().key_start.unwrap();
         assert_eq!(&text[key_start..key_start + 2], "q:");
-        // An empty value is located at its key.
+        // A block collection is located at its key, and so is an empty value.
+        assert_eq!(doc.position(&JsonPath::from_keys("b")), Position { line: 2, column: 1 });
         assert_eq!(doc.position(&JsonPath::from_keys("empty")), Position { line: 9, column: 1 });
     }
 

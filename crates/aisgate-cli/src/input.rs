@@ -3,8 +3,8 @@
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-use aisgate_core::Settings;
-use aisgate_lint::{Input, Limits, ReportError};
+use aisgate_core::{JsonPath, Settings, SettingsError};
+use aisgate_lint::{Document, Input, Limits, ReportError};
 use anyhow::{Result, bail};
 use serde_json::Value;
 
@@ -113,18 +113,40 @@ pub fn read_text(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))
 }
 
-/// Reads a YAML or JSON file holding one document; `name` is used in errors.
-pub fn read_single_document(text: &str, name: &str) -> Result<Value> {
+/// Reads a YAML or JSON text holding one document; `name` is used in errors.
+pub fn read_single_document(text: &str, name: &str) -> Result<Document> {
     let parsed = aisgate_lint::source::parse(text, &Limits::default());
     if let Some(error) = parsed.error {
         bail!("{name}:{error}");
     }
     let mut documents = parsed.documents.into_iter();
-    let value = documents.next().map(|d| d.value).unwrap_or_default();
+    let Some(document) = documents.next() else {
+        bail!("{name}: empty: expected one YAML or JSON document");
+    };
     if let Some(extra) = documents.next() {
         bail!("{name}:{}:{}: expected one document, found another here", extra.start.line, extra.start.column);
     }
-    Ok(value)
+    Ok(document)
+}
+
+/// Where a settings field (`exemptions[0].reason`, or the key an "unknown field" names) is.
+fn settings_field_path(error: &SettingsError) -> JsonPath {
+    let mut path = JsonPath::root();
+    if error.field != "(root)" {
+        for part in error.field.split('.') {
+            let (key, indices) = part.split_once('[').map_or((part, ""), |(key, rest)| (key, rest));
+            if !key.is_empty() {
+                path = path.key(key);
+            }
+            for index in indices.split('[').filter_map(|i| i.trim_end_matches(']').parse().ok()) {
+                path = path.index(index);
+            }
+        }
+    }
+    if let Some(unknown) = error.message.strip_prefix("unknown field `").and_then(|rest| rest.split('`').next()) {
+        path = path.key(unknown);
+    }
+    path
 }
 
 /// The settings file (YAML or JSON), validated as the policy validates its settings; also
@@ -133,10 +155,17 @@ pub fn load_settings(path: Option<&Path>) -> Result<(Settings, Value)> {
     let Some(path) = path else { return Ok((Settings::default(), Value::Null)) };
     let name = path.display().to_string();
     let text = read_text(path).map_err(|e| anyhow::anyhow!("settings: {e}"))?;
-    let value = read_single_document(&text, &name)?;
-    match Settings::from_json(&value) {
-        Ok(settings) => Ok((settings, value)),
-        Err(error) => bail!("{name}: invalid {error}"),
+    // An empty settings file means the defaults.
+    if text.trim().is_empty() {
+        return Ok((Settings::default(), Value::Null));
+    }
+    let document = read_single_document(&text, &name)?;
+    match Settings::from_json(&document.value) {
+        Ok(settings) => Ok((settings, document.value)),
+        Err(error) => {
+            let at = document.position(&settings_field_path(&error));
+            bail!("{name}:{}:{}: invalid {error}", at.line, at.column)
+        }
     }
 }
 

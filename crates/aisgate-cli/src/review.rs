@@ -23,7 +23,7 @@ pub struct Args {
 pub fn run(args: &Args) -> Result<ExitCode> {
     let (_, settings) = input::load_settings(args.settings.as_deref())?;
     let name = args.request.display().to_string();
-    let review = input::read_single_document(&input::read_text(&args.request)?, &name)?;
+    let review = input::read_single_document(&input::read_text(&args.request)?, &name)?.value;
     if review.get("kind").and_then(Value::as_str) != Some("AdmissionReview") {
         bail!("{name}: not an AdmissionReview (expected kind: AdmissionReview)");
     }

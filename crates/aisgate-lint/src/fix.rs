@@ -252,7 +252,8 @@ fn plan_edits(
             if !matches!(node.style, NodeStyle::Plain | NodeStyle::Quoted) {
                 return None;
             }
-            edits.push(Edit { range: node.span.clone(), text: scalar_text(new) });
+            let written = text.get(node.span.clone()).unwrap_or_default();
+            edits.push(Edit { range: node.span.clone(), text: scalar_text(new, written) });
             Some(())
         }
         _ => None,
@@ -332,8 +333,17 @@ fn line_end(text: &str, end: usize) -> usize {
     text.get(end..).and_then(|tail| tail.find('\n')).map_or(text.len(), |i| end + i + 1)
 }
 
-/// A scalar as YAML that reads back as the same value, on one line.
-fn scalar_text(value: &Value) -> String {
+/// A scalar as YAML that reads back as the same value, on one line, quoted the way the value
+/// it replaces was (so JSON stays JSON).
+fn scalar_text(value: &Value, replaced: &str) -> String {
+    if let Value::String(string) = value {
+        if replaced.starts_with('"') {
+            return value.to_string();
+        }
+        if replaced.starts_with('\'') && !string.contains('\n') {
+            return format!("'{}'", string.replace('\'', "''"));
+        }
+    }
     let emitted = emit(&to_yaml(value, None)).unwrap_or_default();
     if emitted.is_empty() || emitted.contains('\n') {
         // JSON strings are valid double-quoted YAML scalars.
@@ -342,10 +352,18 @@ fn scalar_text(value: &Value) -> String {
     emitted
 }
 
-/// Re-emits a whole document from its fixed value, keeping the original order of keys.
+/// Re-emits a whole document from its fixed value, keeping the original order of keys; a
+/// JSON document stays JSON.
 fn rewrite_document(document: &Document, text: &str, fixed: &Value) -> Option<Edit> {
     let root = document.node(&JsonPath::root())?;
-    let emitted = emit(&to_yaml(fixed, Some((document, &JsonPath::root()))))?;
+    let is_json = text.get(root.span.clone()).is_some_and(|written| written.starts_with(['{', '[']));
+    let emitted = if is_json {
+        let mut out = String::new();
+        write_json(&mut out, fixed, document, &JsonPath::root(), 0);
+        out
+    } else {
+        emit(&to_yaml(fixed, Some((document, &JsonPath::root()))))?
+    };
     let indent = " ".repeat(root.span.start - line_start(text, root.span.start));
     let mut out = String::with_capacity(emitted.len());
     for (i, line) in emitted.lines().enumerate() {
@@ -358,6 +376,50 @@ fn rewrite_document(document: &Document, text: &str, fixed: &Value) -> Option<Ed
         out.push_str(line);
     }
     Some(Edit { range: root.span.clone(), text: out })
+}
+
+/// The keys of the mapping at `path`, in the order the document wrote them (new keys last).
+fn ordered_keys<'m>(map: &'m Map<String, Value>, document: &Document, path: &JsonPath) -> Vec<&'m String> {
+    let mut keys: Vec<&String> = map.keys().collect();
+    keys.sort_by_key(|key| document.node(&path.key(key)).and_then(|node| node.key_start).unwrap_or(usize::MAX));
+    keys
+}
+
+/// Pretty JSON (two-space indent) with keys in the document's order.
+fn write_json(out: &mut String, value: &Value, document: &Document, path: &JsonPath, depth: usize) {
+    let pad = |out: &mut String, depth: usize| out.extend(std::iter::repeat_n("  ", depth));
+    match value {
+        Value::Object(map) if !map.is_empty() => {
+            out.push_str("{\n");
+            let entries = ordered_keys(map, document, path).into_iter().filter_map(|key| Some((key, map.get(key)?)));
+            for (i, (key, child)) in entries.enumerate() {
+                if i > 0 {
+                    out.push_str(",\n");
+                }
+                pad(out, depth + 1);
+                out.push_str(&Value::String(key.clone()).to_string());
+                out.push_str(": ");
+                write_json(out, child, document, &path.key(key), depth + 1);
+            }
+            out.push('\n');
+            pad(out, depth);
+            out.push('}');
+        }
+        Value::Array(items) if !items.is_empty() => {
+            out.push_str("[\n");
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(",\n");
+                }
+                pad(out, depth + 1);
+                write_json(out, item, document, &path.index(i), depth + 1);
+            }
+            out.push('\n');
+            pad(out, depth);
+            out.push(']');
+        }
+        scalar => out.push_str(&scalar.to_string()),
+    }
 }
 
 /// Block YAML for `yaml`, without the document marker.
@@ -393,15 +455,13 @@ fn to_yaml<'v>(value: &'v Value, order: Option<(&Document, &JsonPath)>) -> Yaml<
                 .collect(),
         ),
         Value::Object(map) => {
-            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-            if let Some((document, path)) = order {
-                entries.sort_by_key(|(key, _)| {
-                    document.node(&path.key(key)).and_then(|node| node.key_start).unwrap_or(usize::MAX)
-                });
-            }
+            let keys = match order {
+                Some((document, path)) => ordered_keys(map, document, path),
+                None => map.keys().collect(),
+            };
+            let entries = keys.into_iter().filter_map(|key| Some((key, map.get(key)?)));
             Yaml::Mapping(
                 entries
-                    .into_iter()
                     .map(|(key, child)| {
                         let child = match order {
                             Some((document, path)) => to_yaml(child, Some((document, &path.key(key)))),
@@ -530,6 +590,21 @@ spec:
         );
         assert!(changes[0].message.ends_with(&format!("({REWRITTEN_NOTE})")), "{changes:?}");
         assert_eq!(fix_text(&fixed).0, fixed);
+    }
+
+    #[test]
+    fn json_stays_json() {
+        let text = "{\"apiVersion\": \"v1\", \"kind\": \"PersistentVolume\", \"metadata\": {\"name\": \"p\", \"labels\": {\"mpath\": \"sda\"}},\n \"spec\": {\"persistentVolumeReclaimPolicy\": \"Delete\", \"storageClassName\": \"ais-local-storage\", \"capacity\": {\"storage\": \"1Ti\"}, \"accessModes\": [\"ReadWriteOnce\"], \"hostPath\": {\"path\": \"/ais/sda\"}, \"nodeAffinity\": {\"required\": {\"nodeSelectorTerms\": [{\"matchExpressions\": [{\"key\": \"kubernetes.io/hostname\", \"operator\": \"In\", \"values\": [\"n0\"]}]}]}}}}\n";
+        let (fixed, _, errors) = fix_text(text);
+        assert_eq!(errors, []);
+        assert_eq!(fixed, text.replace("\"Delete\"", "\"Retain\""));
+        // Re-emitted JSON is JSON, keys in their order.
+        let text = "{\"apiVersion\": \"ais.nvidia.com/v1beta1\", \"kind\": \"AIStore\", \"metadata\": {\"name\": \"ais\", \"namespace\": \"ais\"},\n \"spec\": {\"size\": 1, \"stateStorage\": {\"emptyDir\": {}}, \"enablePromExporter\": true}}\n";
+        let (fixed, _, errors) = fix_text(text);
+        assert_eq!(errors, []);
+        let expected = "{\n  \"apiVersion\": \"ais.nvidia.com/v1beta1\",\n  \"kind\": \"AIStore\",\n  \"metadata\": {\n    \"name\": \"ais\",\n    \"namespace\": \"ais\"\n  },\n  \"spec\": {\n    \"size\": 1,\n    \"stateStorage\": {\n      \"emptyDir\": {}\n    }\n  }\n}\n";
+        assert_eq!(fixed, expected);
+        assert_eq!(serde_json::from_str::<Value>(&fixed).unwrap()["spec"]["size"], 1);
     }
 
     #[test]

@@ -101,7 +101,39 @@ pub struct Document {
     pub start: Position,
     /// The template named by the Helm `# Source:` comment before the document.
     pub helm_source: Option<String>,
-    nodes: HashMap<JsonPath, Node>,
+    nodes: NodeIndex,
+}
+
+/// The nodes of a document, found by path one step at a time: each node is stored once
+/// under (parent, step), not under its whole path, so memory grows with the node count only.
+#[derive(Debug, Clone, Default)]
+struct NodeIndex {
+    nodes: Vec<Node>,
+    children: HashMap<(usize, Segment), usize>,
+    root: Option<usize>,
+}
+
+impl NodeIndex {
+    fn get(&self, path: &JsonPath) -> Option<&Node> {
+        let mut id = self.root?;
+        for segment in path.segments() {
+            id = *self.children.get(&(id, segment.clone()))?;
+        }
+        self.nodes.get(id)
+    }
+
+    /// Adds a node under `parent` (`None`: the document's root); returns its id.
+    fn add(&mut self, parent: Option<(usize, Segment)>, node: Node) -> usize {
+        let id = self.nodes.len();
+        self.nodes.push(node);
+        match parent {
+            Some(step) => {
+                self.children.insert(step, id);
+            }
+            None => self.root = Some(id),
+        }
+        id
+    }
 }
 
 impl Document {
@@ -213,6 +245,8 @@ enum Content {
 }
 
 struct Frame {
+    /// The collection's node id.
+    id: usize,
     content: Content,
     anchor: usize,
     flow: bool,
@@ -226,9 +260,8 @@ struct Builder<'t, 'l> {
     char_offsets: Option<Vec<usize>>,
     limits: &'l Limits,
     stack: Vec<Frame>,
-    path: JsonPath,
     anchors: HashMap<usize, Value>,
-    nodes: HashMap<JsonPath, Node>,
+    nodes: NodeIndex,
     alias_nodes: usize,
     start: Option<Position>,
     root: Option<Value>,
@@ -258,9 +291,8 @@ impl<'t, 'l> Builder<'t, 'l> {
             char_offsets,
             limits,
             stack: Vec::new(),
-            path: JsonPath::root(),
             anchors: HashMap::new(),
-            nodes: HashMap::new(),
+            nodes: NodeIndex::default(),
             alias_nodes: 0,
             start: None,
             root: None,
@@ -297,7 +329,7 @@ impl<'t, 'l> Builder<'t, 'l> {
         let position = Position::of(span);
         match event {
             Event::DocumentStart(_) => {
-                self.nodes.clear();
+                self.nodes = NodeIndex::default();
                 self.anchors.clear();
                 self.start = None;
                 self.root = None;
@@ -349,15 +381,15 @@ impl<'t, 'l> Builder<'t, 'l> {
             Event::SequenceStart(anchor, _) => {
                 let flow = !span.is_empty();
                 let style = if flow { NodeStyle::FlowSequence } else { NodeStyle::BlockSequence };
-                let start = self.open(position, span, style)?;
-                self.stack.push(Frame { content: Content::Sequence(Vec::new()), anchor, flow, end: start });
+                let (id, start) = self.open(position, span, style)?;
+                self.stack.push(Frame { id, content: Content::Sequence(Vec::new()), anchor, flow, end: start });
             }
             Event::MappingStart(anchor, _) => {
                 let flow = !span.is_empty();
                 let style = if flow { NodeStyle::FlowMapping } else { NodeStyle::BlockMapping };
-                let start = self.open(position, span, style)?;
+                let (id, start) = self.open(position, span, style)?;
                 let content = Content::Mapping { map: Map::new(), pending_key: None, merges: Vec::new() };
-                self.stack.push(Frame { content, anchor, flow, end: start });
+                self.stack.push(Frame { id, content, anchor, flow, end: start });
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let Some(frame) = self.stack.pop() else { return Ok(None) };
@@ -376,7 +408,7 @@ impl<'t, 'l> Builder<'t, 'l> {
                 // A block collection ends with its last child; a flow one just after its closing
                 // bracket (the parser's span may run on over a trailing comment).
                 let end = if frame.flow { self.byte(span.start.index()) + 1 } else { frame.end };
-                self.close(value, end);
+                self.close(frame.id, value, end);
             }
             Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
         }
@@ -398,19 +430,21 @@ impl<'t, 'l> Builder<'t, 'l> {
         Ok(())
     }
 
-    /// The path, key position and key offset of the node about to be added to the innermost collection.
-    fn next_slot(&self) -> (JsonPath, Option<Position>, Option<usize>) {
-        match self.stack.last().map(|frame| &frame.content) {
-            Some(Content::Sequence(items)) => (self.path.index(items.len()), None, None),
-            Some(Content::Mapping { pending_key: Some(pending), .. }) => {
-                (self.path.key(&pending.key), Some(pending.position), Some(pending.start))
+    /// The parent step, key position and key offset of the node about to be added to the
+    /// innermost collection (no parent step: the document's root).
+    fn next_slot(&self) -> (Option<(usize, Segment)>, Option<Position>, Option<usize>) {
+        let Some(frame) = self.stack.last() else { return (None, None, None) };
+        match &frame.content {
+            Content::Sequence(items) => (Some((frame.id, Segment::Index(items.len()))), None, None),
+            Content::Mapping { pending_key: Some(pending), .. } => {
+                (Some((frame.id, Segment::Key(pending.key.clone()))), Some(pending.position), Some(pending.start))
             }
-            _ => (self.path.clone(), None, None),
+            Content::Mapping { pending_key: None, .. } => (None, None, None),
         }
     }
 
-    /// Records where a collection starts; returns its byte offset.
-    fn open(&mut self, position: Position, span: &Span, style: NodeStyle) -> Result<usize, SourceError> {
+    /// Records where a collection starts; returns its node id and byte offset.
+    fn open(&mut self, position: Position, span: &Span, style: NodeStyle) -> Result<(usize, usize), SourceError> {
         if self.stack.len() >= self.limits.max_depth {
             return Err(SourceError::at(
                 position,
@@ -421,18 +455,16 @@ impl<'t, 'l> Builder<'t, 'l> {
             self.start.get_or_insert(position);
         }
         let start = self.byte(span.start.index());
-        let (path, key, key_start) = self.next_slot();
-        self.nodes.insert(path.clone(), Node { position, key, key_start, span: start..start, style });
-        self.path = path;
-        Ok(start)
+        let (parent, key, key_start) = self.next_slot();
+        let id = self.nodes.add(parent, Node { position, key, key_start, span: start..start, style });
+        Ok((id, start))
     }
 
-    fn close(&mut self, value: Value, end: usize) {
-        if let Some(node) = self.nodes.get_mut(&self.path) {
+    fn close(&mut self, id: usize, value: Value, end: usize) {
+        if let Some(node) = self.nodes.nodes.get_mut(id) {
             node.span.end = end;
         }
-        self.path = self.path.parent();
-        // `open` moved the path to the collection; its parent collection receives it.
+        // The parent collection (or the document) receives it.
         self.attach(value, end);
     }
 
@@ -440,9 +472,9 @@ impl<'t, 'l> Builder<'t, 'l> {
         if self.stack.is_empty() {
             self.start.get_or_insert(position);
         }
-        let (path, key, key_start) = self.next_slot();
+        let (parent, key, key_start) = self.next_slot();
         let end = span.end;
-        self.nodes.insert(path, Node { position, key, key_start, span, style });
+        self.nodes.add(parent, Node { position, key, key_start, span, style });
         self.attach(value, end);
     }
 

@@ -2,6 +2,7 @@
 //! (`tests/snapshots/`), exit codes, stdin, unreadable input, settings errors, annotations,
 //! `fix`, `review`, colour and closed pipes. Inputs live in `tests/data/`.
 
+use std::fmt::Write as _;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -421,4 +422,49 @@ fn a_closed_pipe_is_not_an_error() {
     let output = child.wait_with_output().unwrap();
     assert_eq!(String::from_utf8_lossy(&output.stderr), "");
     assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn old_versions_enable_update_rules() {
+    let fixture = repo_root().join("fixtures/immutable-field-changed/deny-aistore-mounts-and-host-port");
+    let new = fixture.with_extension("yaml");
+    let old = fixture.with_extension("old.yaml");
+    let without = aisgate(&["lint", new.to_str().unwrap(), "--format", "json"]);
+    let report: Value = serde_json::from_str(&without.stdout).unwrap();
+    assert!(report["findings"].as_array().unwrap().iter().all(|f| f["code"] != "AIS040"));
+    let with = aisgate(&["lint", new.to_str().unwrap(), "--old", old.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(with.code, 1, "{}", with.stderr);
+    let report: Value = serde_json::from_str(&with.stdout).unwrap();
+    let found: Vec<(&str, &str, u64)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "AIS040")
+        .map(|f| (f["code"].as_str().unwrap(), f["path"].as_str().unwrap(), f["line"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(found, [("AIS040", "$.spec.targetSpec", 22), ("AIS040", "$.spec.targetSpec.mounts", 28)]);
+}
+
+#[test]
+fn hostile_yaml_is_refused_with_its_location() {
+    let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 0..6 {
+        let previous = if i == 0 { "a".to_owned() } else { format!("l{}", i - 1) };
+        let _ = writeln!(bomb, "l{i}: &l{i} [{}]", vec![format!("*{previous}"); 10].join(", "));
+    }
+    let run = aisgate_with(&["lint", "-", "--format", "json"], Some(&bomb), &[]);
+    assert_eq!(run.code, 2);
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        report["errors"][0]["message"],
+        "aliases expand to more than 100000 nodes (the alias limit); refusing a possible YAML bomb"
+    );
+    assert_eq!((report["errors"][0]["line"].as_u64(), report["errors"][0]["file"].as_str()), (Some(5), Some("-")));
+    let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+    let run = aisgate_with(&["lint", "-", "--format", "json"], Some(&deep), &[]);
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        (run.code, &report["errors"][0]["message"], &report["errors"][0]["column"]),
+        (2, &json!("nesting deeper than 128 levels (the depth limit)"), &json!(129))
+    );
 }

@@ -468,3 +468,21 @@ fn hostile_yaml_is_refused_with_its_location() {
         (2, &json!("nesting deeper than 128 levels (the depth limit)"), &json!(129))
     );
 }
+
+#[test]
+fn binary_files_are_reported_not_read() {
+    let dir = std::env::temp_dir().join(format!("aisgate-binary-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("latin1.yaml"), b"kind: PersistentVolume\nname: caf\xe9\n").unwrap();
+    std::fs::write(dir.join("notes.txt"), b"not a manifest").unwrap();
+    let run = aisgate(&["lint", dir.to_str().unwrap(), "--format", "json"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(run.code, 2);
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    let file = dir.join("latin1.yaml").display().to_string();
+    assert_eq!(
+        report["errors"],
+        json!([{"file": file, "line": 1, "column": 1, "message": "not UTF-8 text (invalid byte at offset 32)"}])
+    );
+    assert_eq!(report["summary"]["files"], 1);
+}

@@ -38,16 +38,26 @@ pub fn write(report: &LintReport, sources: &Collected, out: &mut dyn Write) -> i
     }
     let s = &report.summary;
     let mut summary = format!(
-        "{} deny, {} warn in {} objects ({} documents, {} skipped, {} files)",
-        s.deny, s.warn, s.objects, s.documents, s.skipped, s.files
+        "{} deny, {} warn in {} ({}, {} skipped, {})",
+        s.deny,
+        s.warn,
+        count(s.objects, "object"),
+        count(s.documents, "document"),
+        s.skipped,
+        count(s.files, "file")
     );
     if !report.suppressed.is_empty() {
         let _ = write!(summary, "; {} suppressed", report.suppressed.len());
     }
     if !report.errors.is_empty() {
-        let _ = write!(summary, "; {} errors", report.errors.len());
+        let _ = write!(summary, "; {}", count(report.errors.len(), "error"));
     }
     writeln!(out, "{LOCATION}{summary}{LOCATION:#}")
+}
+
+/// `1 file`, `2 files`.
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }
 
 fn write_finding(out: &mut dyn Write, finding: &ReportFinding, sources: &Collected) -> io::Result<()> {

@@ -271,8 +271,8 @@ fn the_seed_sample_from_the_corpus_when_present() {
     assert_eq!(
         found,
         vec![
-            ("AIS408", "PersistentVolume ais-aistorecpu1012-sda".to_owned(), "$.spec".to_owned(), 8),
-            ("AIS408", "PersistentVolume ais-aistorecpu1012-sdb".to_owned(), "$.spec".to_owned(), 34),
+            ("AIS408", "PersistentVolume ais-aistorecpu1012-sda".to_owned(), "$.spec".to_owned(), 7),
+            ("AIS408", "PersistentVolume ais-aistorecpu1012-sdb".to_owned(), "$.spec".to_owned(), 33),
             ("AIS001", "AIStore ais/ais".to_owned(), "$.spec.disablePodAntiAffinity".to_owned(), 62),
             ("AIS406", "AIStore ais/ais".to_owned(), "$.spec.targetSpec.size".to_owned(), 81),
             ("AIS034", "AIStore ais/ais".to_owned(), "$.spec.nodeImage".to_owned(), 95),

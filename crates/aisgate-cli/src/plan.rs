@@ -12,6 +12,8 @@ use aisgate_lint::{Limits, ReportError, ReportFinding};
 use anyhow::Result;
 use serde::Serialize;
 
+use crate::input;
+
 #[derive(clap::Args)]
 pub struct PlanArgs {
     /// Files, directories or - (stdin): AIStores or target StatefulSets, PVs, StorageClasses, Nodes.
@@ -42,11 +44,11 @@ struct PlanReport<'a> {
 }
 
 pub fn run(args: &PlanArgs) -> Result<ExitCode> {
-    let settings = super::load_settings(args.settings.as_deref())?;
-    let engine = Engine::new(settings, super::today());
-    let mut errors = Vec::new();
-    let loaded = super::collect(&args.paths, &mut errors);
-    let inputs = super::as_inputs(&loaded);
+    let (settings, _) = input::load_settings(args.settings.as_deref())?;
+    let engine = Engine::new(settings, input::today());
+    let collected = input::collect(&args.paths);
+    let mut errors = collected.errors.clone();
+    let inputs = collected.inputs();
     let limits = Limits::default();
     let mut report = aisgate_lint::lint(&engine, &inputs, &[], &limits);
     errors.append(&mut report.errors);

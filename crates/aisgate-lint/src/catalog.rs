@@ -13,7 +13,7 @@ pub struct RuleEntry {
     pub name: &'static str,
     /// The default severity; settings may change it.
     pub severity: Severity,
-    /// `object` or `update` (needs the previous version).
+    /// `object`, `update` (needs the previous version), `bundle` or `object / bundle` (rules.md).
     pub scope: &'static str,
     pub summary: &'static str,
     pub fix: Option<FixEntry>,

@@ -2,16 +2,18 @@
 //! (files' text), the versioned JSON report out. No file IO here; callers read the files.
 
 pub mod catalog;
+pub mod fix;
 pub mod report;
 pub mod settings;
 pub mod source;
 
 use std::collections::HashMap;
 
-use aisgate_core::{Context as _, Engine, Inventory, JsonPath};
+use aisgate_core::{Context as _, Engine, Inventory, JsonPath, ObjectRef, registry};
 use serde_json::Value;
 
-pub use report::{LintReport, RelatedObject, ReportError, ReportFinding, Summary};
+pub use fix::{AppliedChange, FixOutcome, FixedFile, fix};
+pub use report::{LintReport, RelatedObject, ReportError, ReportFinding, ReportObject, Summary, SuppressedBy};
 pub use settings::{SettingsTextError, parse_settings, parse_settings_value};
 pub use source::{Document, Limits, Parsed, Position, SourceError};
 
@@ -152,6 +154,57 @@ pub fn inventory<'d>(
     (inventory, errors)
 }
 
+/// The annotation that exempts an object from rules offline (`aisgate.io/ignore: AIS020,mutable-image-tag`).
+pub const IGNORE_ANNOTATION: &str = "aisgate.io/ignore";
+/// The reason an [`IGNORE_ANNOTATION`] must come with.
+pub const IGNORE_REASON_ANNOTATION: &str = "aisgate.io/ignore-reason";
+
+/// Rule codes an object's annotation exempts, and the reason given.
+struct AnnotationExemption {
+    codes: Vec<&'static str>,
+    reason: String,
+}
+
+/// The rules an object's own annotations exempt it from, offline only: admission never reads
+/// them (an object must not exempt itself there). `Err` holds the annotation's path and what
+/// is wrong with it.
+fn annotation_exemption(object: &Value) -> Result<Option<AnnotationExemption>, (JsonPath, String)> {
+    let annotations = JsonPath::from_keys("metadata.annotations");
+    let Some(ignore) = annotations.key(IGNORE_ANNOTATION).lookup(object) else { return Ok(None) };
+    let at = annotations.key(IGNORE_ANNOTATION);
+    let Some(list) = ignore.as_str() else {
+        return Err((at, format!("{IGNORE_ANNOTATION} must be a string: rule codes or names, comma-separated")));
+    };
+    let mut codes = Vec::new();
+    for name in list.split(',').map(str::trim).filter(|name| !name.is_empty()) {
+        let Some(rule) = registry::find(name) else {
+            return Err((at, format!("{IGNORE_ANNOTATION}: no rule `{name}`; `aisgate rules` lists them")));
+        };
+        codes.push(rule.meta().code);
+    }
+    let reason = annotations.key(IGNORE_REASON_ANNOTATION).lookup(object).and_then(Value::as_str).map(str::trim);
+    match reason {
+        Some(reason) if !reason.is_empty() => Ok(Some(AnnotationExemption { codes, reason: reason.to_owned() })),
+        _ => Err((
+            at,
+            format!("{IGNORE_ANNOTATION} needs {IGNORE_REASON_ANNOTATION}: say why these findings are accepted"),
+        )),
+    }
+}
+
+/// How an object's annotation suppresses a finding of rule `code`, if it does.
+fn annotation_suppression(exemption: Option<&AnnotationExemption>, code: &str) -> Option<(SuppressedBy, String)> {
+    exemption
+        .filter(|exemption| exemption.codes.contains(&code))
+        .map(|exemption| (SuppressedBy::Annotation, exemption.reason.clone()))
+}
+
+/// The object's reference as reports show it, for any Kubernetes object.
+fn object_ref(value: &Value) -> ObjectRef {
+    let (api_version, kind, namespace, name) = identity(value);
+    ObjectRef { api_version, kind, namespace: (!namespace.is_empty()).then_some(namespace), name }
+}
+
 /// Lints `inputs`; `old` holds previous versions of objects for update rules. Single-object
 /// rules run on each object; bundle rules run once over every object of every input.
 #[must_use]
@@ -181,23 +234,60 @@ pub fn lint(engine: &Engine, inputs: &[Input<'_>], old: &[Input<'_>], limits: &L
         }
     }
     let gathered = parsed.gather();
+    let exemptions = check_each(engine, &gathered, &previous, &mut report);
+    check_across(engine, &gathered, &exemptions, &mut report);
+    for (name, file) in &parsed.files {
+        if let Some(error) = &file.error {
+            report.errors.push(ReportError::new(name, error.line, error.column, error.message.clone()));
+        }
+    }
+    let order: Vec<&str> = inputs.iter().map(|i| i.name).collect();
+    report.finish(&order);
+    report
+}
+
+/// Previous versions of objects, by identity (`--old`).
+type Previous<'v> = HashMap<(String, String, String, String), &'v Value>;
+
+/// Runs the single-object rules on every gathered object; returns, per object (by its index
+/// in `gathered`), the rules its own annotation exempts it from.
+fn check_each(
+    engine: &Engine,
+    gathered: &Gathered<'_>,
+    previous: &Previous<'_>,
+    report: &mut LintReport,
+) -> Vec<Option<AnnotationExemption>> {
+    let mut exemptions = Vec::with_capacity(gathered.objects.len());
     for (location, value) in &gathered.objects {
         report.summary.objects += 1;
+        let start = location.position(&JsonPath::root());
+        let mut entry = ReportObject {
+            object: object_ref(value),
+            file: location.file.to_owned(),
+            line: start.line,
+            column: start.column,
+            checked: false,
+        };
+        let exemption = match annotation_exemption(value) {
+            Ok(exemption) => exemption,
+            Err((path, message)) => {
+                let at = location.position(&path);
+                report.errors.push(ReportError::new(location.file, at.line, at.column, message));
+                None
+            }
+        };
         let old = previous.get(&identity(value)).copied();
         match engine.check(value, old) {
             Ok(Some(checked)) => {
+                entry.checked = true;
+                let (file, document, base) = (location.file, location.document, location.base);
                 for finding in checked.findings {
-                    report.push_finding(location.file, location.document, location.base, finding, None, Vec::new());
+                    let suppressed = annotation_suppression(exemption.as_ref(), finding.code);
+                    report.push_finding(file, document, base, finding, suppressed, Vec::new());
                 }
                 for suppressed in checked.suppressed {
-                    report.push_finding(
-                        location.file,
-                        location.document,
-                        location.base,
-                        suppressed.finding,
-                        Some(suppressed.reason),
-                        Vec::new(),
-                    );
+                    let by = Some((SuppressedBy::Settings, suppressed.reason));
+                    report.push_finding(file, document, base, suppressed.finding, by, Vec::new());
                 }
             }
             Ok(None) => {}
@@ -206,11 +296,23 @@ pub fn lint(engine: &Engine, inputs: &[Input<'_>], old: &[Input<'_>], limits: &L
                 report.errors.push(ReportError::new(location.file, at.line, at.column, error.to_string()));
             }
         }
+        report.objects.push(entry);
+        exemptions.push(exemption);
     }
-    let (inventory, errors) = inventory(engine, &gathered);
+    exemptions
+}
+
+/// Runs the bundle rules once over every gathered object.
+fn check_across(
+    engine: &Engine,
+    gathered: &Gathered<'_>,
+    exemptions: &[Option<AnnotationExemption>],
+    report: &mut LintReport,
+) {
+    let (inventory, errors) = inventory(engine, gathered);
     for (origin, error) in errors {
         let Some((location, value)) = gathered.objects.get(origin) else { continue };
-        // Targeted kinds already reported their decoding errors above.
+        // Targeted kinds already reported their decoding errors.
         if engine.decode(value).is_err() {
             continue;
         }
@@ -222,7 +324,11 @@ pub fn lint(engine: &Engine, inputs: &[Input<'_>], old: &[Input<'_>], limits: &L
             let entry = inventory.entry(id)?;
             gathered.objects.get(entry.origin).map(|(location, _)| (*location, entry))
         };
-        let Some((location, _)) = place(found.subject) else { continue };
+        let Some((location, entry)) = place(found.subject) else { continue };
+        let suppressed = match found.suppressed {
+            Some(reason) => Some((SuppressedBy::Settings, reason)),
+            None => annotation_suppression(exemptions.get(entry.origin).and_then(Option::as_ref), found.finding.code),
+        };
         let related = found
             .related
             .iter()
@@ -237,14 +343,6 @@ pub fn lint(engine: &Engine, inputs: &[Input<'_>], old: &[Input<'_>], limits: &L
                 })
             })
             .collect();
-        report.push_finding(location.file, location.document, location.base, found.finding, found.suppressed, related);
+        report.push_finding(location.file, location.document, location.base, found.finding, suppressed, related);
     }
-    for (name, file) in &parsed.files {
-        if let Some(error) = &file.error {
-            report.errors.push(ReportError::new(name, error.line, error.column, error.message.clone()));
-        }
-    }
-    let order: Vec<&str> = inputs.iter().map(|i| i.name).collect();
-    report.finish(&order);
-    report
 }

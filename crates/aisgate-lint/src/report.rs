@@ -16,6 +16,30 @@ pub struct LintReport {
     pub suppressed: Vec<ReportFinding>,
     pub errors: Vec<ReportError>,
     pub summary: Summary,
+    /// Every Kubernetes object read, in input order (for per-object reports such as `JUnit` XML).
+    #[serde(skip)]
+    pub objects: Vec<ReportObject>,
+}
+
+/// A Kubernetes object that was linted, and where it starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportObject {
+    pub object: ObjectRef,
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    /// Whether it is an AIS object (the rules looked at it).
+    pub checked: bool,
+}
+
+/// What accepted a suppressed finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SuppressedBy {
+    /// An exemption in the settings (also honoured at admission).
+    Settings,
+    /// The object's `aisgate.io/ignore` annotation (offline only).
+    Annotation,
 }
 
 impl Default for LintReport {
@@ -26,6 +50,7 @@ impl Default for LintReport {
             suppressed: Vec::new(),
             errors: Vec::new(),
             summary: Summary::default(),
+            objects: Vec::new(),
         }
     }
 }
@@ -45,12 +70,14 @@ pub struct ReportFinding {
     /// The Helm template the object came from (`# Source:` comment).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub helm_source: Option<String>,
-    /// The other objects involved (bundle rules), with where they are.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// Other objects involved (bundle rules), with where they are; empty for single-object rules.
     pub related: Vec<RelatedObject>,
     /// Why the finding is exempt (suppressed findings only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// What exempted it (suppressed findings only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed_by: Option<SuppressedBy>,
 }
 
 /// An object a finding involves besides its own, with its location.
@@ -97,7 +124,7 @@ impl LintReport {
         document: &Document,
         base: &JsonPath,
         finding: Finding,
-        reason: Option<String>,
+        suppressed: Option<(SuppressedBy, String)>,
         related: Vec<RelatedObject>,
     ) {
         let at = document.position(&source::join(base, &finding.path));
@@ -113,7 +140,8 @@ impl LintReport {
             column: at.column,
             helm_source: document.helm_source.clone(),
             related,
-            reason,
+            reason: suppressed.as_ref().map(|(_, reason)| reason.clone()),
+            suppressed_by: suppressed.map(|(by, _)| by),
         };
         if entry.reason.is_some() {
             self.suppressed.push(entry);
@@ -122,8 +150,9 @@ impl LintReport {
         }
     }
 
+    /// Sorts findings by file (in `file_order`), then position, drops the duplicates a rule's
+    /// single-object and bundle halves can both report, and counts them.
     pub(crate) fn finish(&mut self, file_order: &[&str]) {
-        // Bundle findings join those of single objects: one order by file, then position.
         let rank = |file: &str| file_order.iter().position(|f| *f == file).unwrap_or(usize::MAX);
         for list in [&mut self.findings, &mut self.suppressed] {
             list.sort_by(|a, b| {
@@ -136,7 +165,6 @@ impl LintReport {
                     &b.message,
                 ))
             });
-            // A rule's two halves can report the same thing.
             list.dedup_by(|a, b| {
                 a.file == b.file
                     && a.object == b.object

@@ -7,6 +7,7 @@
 //! schema; `<<` merge keys are honoured as Kubernetes' YAML reader does.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use aisgate_core::JsonPath;
 use aisgate_core::path::Segment;
@@ -43,11 +44,38 @@ impl Position {
     }
 }
 
-/// Where a node and its key (for mapping values) are in the text.
+/// How a node is written; decides which text edits `fix` can make in place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct NodePosition {
-    value: Position,
-    key: Option<Position>,
+pub enum NodeStyle {
+    /// A plain scalar with text.
+    Plain,
+    /// A single- or double-quoted scalar.
+    Quoted,
+    /// A literal (`|`) or folded (`>`) block scalar.
+    BlockScalar,
+    /// A value left empty (`key:`), read as null.
+    Empty,
+    /// `*anchor`.
+    Alias,
+    BlockMapping,
+    FlowMapping,
+    BlockSequence,
+    FlowSequence,
+}
+
+/// Where a node (and its key, for mapping values) is in the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Node {
+    /// Where the value starts.
+    pub position: Position,
+    /// Where its key starts, for a mapping value.
+    pub key: Option<Position>,
+    /// Byte offset of the key, for a mapping value.
+    pub key_start: Option<usize>,
+    /// Byte range of the value's content: from its first to just after its last character
+    /// (comments and line breaks after it excluded; a block scalar from its first line of text).
+    pub span: Range<usize>,
+    pub style: NodeStyle,
 }
 
 /// An unreadable input, with its location.
@@ -73,18 +101,54 @@ pub struct Document {
     pub start: Position,
     /// The template named by the Helm `# Source:` comment before the document.
     pub helm_source: Option<String>,
-    positions: HashMap<JsonPath, NodePosition>,
+    nodes: NodeIndex,
+}
+
+/// The nodes of a document, found by path one step at a time: each node is stored once
+/// under (parent, step), not under its whole path, so memory grows with the node count only.
+#[derive(Debug, Clone, Default)]
+struct NodeIndex {
+    nodes: Vec<Node>,
+    children: HashMap<(usize, Segment), usize>,
+    root: Option<usize>,
+}
+
+impl NodeIndex {
+    fn get(&self, path: &JsonPath) -> Option<&Node> {
+        let mut id = self.root?;
+        for segment in path.segments() {
+            id = *self.children.get(&(id, segment.clone()))?;
+        }
+        self.nodes.get(id)
+    }
+
+    /// Adds a node under `parent` (`None`: the document's root); returns its id.
+    fn add(&mut self, parent: Option<(usize, Segment)>, node: Node) -> usize {
+        let id = self.nodes.len();
+        self.nodes.push(node);
+        match parent {
+            Some(step) => {
+                self.children.insert(step, id);
+            }
+            None => self.root = Some(id),
+        }
+        id
+    }
 }
 
 impl Document {
-    /// The position of the node `path` names: the value, or its key when `prefer_key`;
-    /// a missing node falls back to its nearest existing parent.
+    /// The position of the node `path` names: a scalar or flow value where it starts; its
+    /// key when the value is empty (`key:`) or a block collection (whose first line is its
+    /// first child's); a missing node falls back to its nearest existing parent.
     #[must_use]
     pub fn position(&self, path: &JsonPath) -> Position {
         let mut path = path.clone();
         loop {
-            if let Some(node) = self.positions.get(&path) {
-                return node.value;
+            if let Some(node) = self.nodes.get(&path) {
+                return match (node.style, node.key) {
+                    (NodeStyle::Empty | NodeStyle::BlockMapping | NodeStyle::BlockSequence, Some(key)) => key,
+                    _ => node.position,
+                };
             }
             if path.segments().is_empty() {
                 return self.start;
@@ -96,7 +160,14 @@ impl Document {
     /// The position of the key of a mapping entry, if `path` names one.
     #[must_use]
     pub fn key_position(&self, path: &JsonPath) -> Option<Position> {
-        self.positions.get(path).and_then(|node| node.key)
+        self.nodes.get(path).and_then(|node| node.key)
+    }
+
+    /// The node `path` names, if it is in the text (nodes copied by an alias or a `<<`
+    /// merge are not).
+    #[must_use]
+    pub fn node(&self, path: &JsonPath) -> Option<&Node> {
+        self.nodes.get(path)
     }
 }
 
@@ -120,7 +191,7 @@ pub fn parse(text: &str, limits: &Limits) -> Parsed {
     }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let sources = helm_sources(text);
-    let mut builder = Builder::new(limits);
+    let mut builder = Builder::new(text, limits);
     for event in Parser::new_from_str(text) {
         let (event, span) = match event {
             Ok(pair) => pair,
@@ -161,33 +232,96 @@ fn helm_sources(text: &str) -> Vec<(usize, String)> {
         .collect()
 }
 
-enum Frame {
-    Sequence { items: Vec<Value>, anchor: usize },
-    Mapping { map: Map<String, Value>, anchor: usize, pending_key: Option<(String, Position)>, merges: Vec<Value> },
+/// A key read in a mapping, waiting for its value.
+struct PendingKey {
+    key: String,
+    position: Position,
+    start: usize,
 }
 
-struct Builder<'l> {
+enum Content {
+    Sequence(Vec<Value>),
+    Mapping { map: Map<String, Value>, pending_key: Option<PendingKey>, merges: Vec<Value> },
+}
+
+struct Frame {
+    /// The collection's node id.
+    id: usize,
+    content: Content,
+    anchor: usize,
+    flow: bool,
+    /// Byte offset just after the last character of the content so far.
+    end: usize,
+}
+
+struct Builder<'t, 'l> {
+    text: &'t str,
+    /// Byte offset of each character, when the text is not ASCII (the parser counts characters).
+    char_offsets: Option<Vec<usize>>,
     limits: &'l Limits,
     stack: Vec<Frame>,
-    path: JsonPath,
     anchors: HashMap<usize, Value>,
-    positions: HashMap<JsonPath, NodePosition>,
+    nodes: NodeIndex,
     alias_nodes: usize,
     start: Option<Position>,
     root: Option<Value>,
 }
 
-impl<'l> Builder<'l> {
-    fn new(limits: &'l Limits) -> Self {
+/// Just after the closing quote of the quoted scalar starting at byte `start`.
+fn quoted_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let quote = *bytes.get(start)?;
+    let mut i = start + 1;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'\\' if quote == b'"' => i += 2,
+            b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            b if b == quote => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+impl<'t, 'l> Builder<'t, 'l> {
+    fn new(text: &'t str, limits: &'l Limits) -> Self {
+        let char_offsets = (!text.is_ascii())
+            .then(|| text.char_indices().map(|(i, _)| i).chain(std::iter::once(text.len())).collect());
         Self {
+            text,
+            char_offsets,
             limits,
             stack: Vec::new(),
-            path: JsonPath::root(),
             anchors: HashMap::new(),
-            positions: HashMap::new(),
+            nodes: NodeIndex::default(),
             alias_nodes: 0,
             start: None,
             root: None,
+        }
+    }
+
+    /// The byte offset of a parser marker (which counts characters).
+    fn byte(&self, char_index: usize) -> usize {
+        match &self.char_offsets {
+            None => char_index,
+            Some(offsets) => offsets.get(char_index).copied().unwrap_or(self.text.len()),
+        }
+    }
+
+    /// The byte range and style of a scalar's text.
+    fn scalar_span(&self, span: &Span, style: ScalarStyle, empty: bool) -> (Range<usize>, NodeStyle) {
+        let start = self.byte(span.start.index());
+        let end = self.byte(span.end.index());
+        match style {
+            ScalarStyle::Plain if empty && start == end => (start..start, NodeStyle::Empty),
+            ScalarStyle::Plain => (start..end, NodeStyle::Plain),
+            // The parser's span of a quoted scalar may run on over a trailing comment.
+            ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+                (start..quoted_end(self.text.as_bytes(), start).unwrap_or(end), NodeStyle::Quoted)
+            }
+            ScalarStyle::Literal | ScalarStyle::Folded => {
+                let content = self.text.get(start..end).unwrap_or_default().trim_end();
+                (start..start + content.len(), NodeStyle::BlockScalar)
+            }
         }
     }
 
@@ -195,7 +329,7 @@ impl<'l> Builder<'l> {
         let position = Position::of(span);
         match event {
             Event::DocumentStart(_) => {
-                self.positions.clear();
+                self.nodes = NodeIndex::default();
                 self.anchors.clear();
                 self.start = None;
                 self.root = None;
@@ -203,23 +337,18 @@ impl<'l> Builder<'l> {
             Event::DocumentEnd => {
                 let value = self.root.take().unwrap_or(Value::Null);
                 let start = self.start.unwrap_or(position);
-                return Ok(Some(Document {
-                    value,
-                    start,
-                    helm_source: None,
-                    positions: std::mem::take(&mut self.positions),
-                }));
+                return Ok(Some(Document { value, start, helm_source: None, nodes: std::mem::take(&mut self.nodes) }));
             }
             Event::Scalar(text, style, anchor, tag) => {
-                let key_slot = matches!(self.stack.last(), Some(Frame::Mapping { pending_key: None, .. }));
-                if key_slot {
-                    self.set_key(text.into_owned(), position)?;
+                let (range, node_style) = self.scalar_span(span, style, text.is_empty());
+                if self.key_slot() {
+                    self.set_key(text.into_owned(), position, range.start)?;
                 } else {
                     let value = resolve_scalar(&text, style, tag.as_ref().map(|t| t.suffix.as_str()));
                     if anchor > 0 {
                         self.anchors.insert(anchor, value.clone());
                     }
-                    self.push_value(value, position);
+                    self.push_value(value, position, range, node_style);
                 }
             }
             Event::Alias(anchor) => {
@@ -238,65 +367,84 @@ impl<'l> Builder<'l> {
                         ),
                     ));
                 }
-                if let Some(Frame::Mapping { pending_key: None, .. }) = self.stack.last() {
+                let range = self.byte(span.start.index())..self.byte(span.end.index());
+                if self.key_slot() {
                     let key = match value {
                         Value::String(s) => s,
                         other => other.to_string(),
                     };
-                    self.set_key(key, position)?;
+                    self.set_key(key, position, range.start)?;
                 } else {
-                    self.push_value(value, position);
+                    self.push_value(value, position, range, NodeStyle::Alias);
                 }
             }
             Event::SequenceStart(anchor, _) => {
-                self.open(position)?;
-                self.stack.push(Frame::Sequence { items: Vec::new(), anchor });
+                let flow = !span.is_empty();
+                let style = if flow { NodeStyle::FlowSequence } else { NodeStyle::BlockSequence };
+                let (id, start) = self.open(position, span, style)?;
+                self.stack.push(Frame { id, content: Content::Sequence(Vec::new()), anchor, flow, end: start });
             }
             Event::MappingStart(anchor, _) => {
-                self.open(position)?;
-                self.stack.push(Frame::Mapping { map: Map::new(), anchor, pending_key: None, merges: Vec::new() });
+                let flow = !span.is_empty();
+                let style = if flow { NodeStyle::FlowMapping } else { NodeStyle::BlockMapping };
+                let (id, start) = self.open(position, span, style)?;
+                let content = Content::Mapping { map: Map::new(), pending_key: None, merges: Vec::new() };
+                self.stack.push(Frame { id, content, anchor, flow, end: start });
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                let (value, anchor) = match self.stack.pop() {
-                    Some(Frame::Sequence { items, anchor }) => (Value::Array(items), anchor),
-                    Some(Frame::Mapping { mut map, anchor, merges, .. }) => {
+                let Some(frame) = self.stack.pop() else { return Ok(None) };
+                let value = match frame.content {
+                    Content::Sequence(items) => Value::Array(items),
+                    Content::Mapping { mut map, merges, .. } => {
                         for merge in merges {
                             merge_into(&mut map, merge);
                         }
-                        (Value::Object(map), anchor)
+                        Value::Object(map)
                     }
-                    None => return Ok(None),
                 };
-                if anchor > 0 {
-                    self.anchors.insert(anchor, value.clone());
+                if frame.anchor > 0 {
+                    self.anchors.insert(frame.anchor, value.clone());
                 }
-                self.close(value);
+                // A block collection ends with its last child; a flow one just after its closing
+                // bracket (the parser's span may run on over a trailing comment).
+                let end = if frame.flow { self.byte(span.start.index()) + 1 } else { frame.end };
+                self.close(frame.id, value, end);
             }
             Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
         }
         Ok(None)
     }
 
-    fn set_key(&mut self, key: String, position: Position) -> Result<(), SourceError> {
-        if let Some(Frame::Mapping { map, pending_key, .. }) = self.stack.last_mut() {
+    /// Whether the next scalar is a mapping key.
+    fn key_slot(&self) -> bool {
+        matches!(self.stack.last(), Some(Frame { content: Content::Mapping { pending_key: None, .. }, .. }))
+    }
+
+    fn set_key(&mut self, key: String, position: Position, start: usize) -> Result<(), SourceError> {
+        if let Some(Frame { content: Content::Mapping { map, pending_key, .. }, .. }) = self.stack.last_mut() {
             if key != "<<" && map.contains_key(&key) {
                 return Err(SourceError::at(position, format!("duplicate key `{key}` in a mapping")));
             }
-            *pending_key = Some((key, position));
+            *pending_key = Some(PendingKey { key, position, start });
         }
         Ok(())
     }
 
-    /// The path and key position of the node about to be added to the innermost collection.
-    fn next_slot(&self) -> (JsonPath, Option<Position>) {
-        match self.stack.last() {
-            Some(Frame::Sequence { items, .. }) => (self.path.index(items.len()), None),
-            Some(Frame::Mapping { pending_key: Some((key, at)), .. }) => (self.path.key(key), Some(*at)),
-            _ => (self.path.clone(), None),
+    /// The parent step, key position and key offset of the node about to be added to the
+    /// innermost collection (no parent step: the document's root).
+    fn next_slot(&self) -> (Option<(usize, Segment)>, Option<Position>, Option<usize>) {
+        let Some(frame) = self.stack.last() else { return (None, None, None) };
+        match &frame.content {
+            Content::Sequence(items) => (Some((frame.id, Segment::Index(items.len()))), None, None),
+            Content::Mapping { pending_key: Some(pending), .. } => {
+                (Some((frame.id, Segment::Key(pending.key.clone()))), Some(pending.position), Some(pending.start))
+            }
+            Content::Mapping { pending_key: None, .. } => (None, None, None),
         }
     }
 
-    fn open(&mut self, position: Position) -> Result<(), SourceError> {
+    /// Records where a collection starts; returns its node id and byte offset.
+    fn open(&mut self, position: Position, span: &Span, style: NodeStyle) -> Result<(usize, usize), SourceError> {
         if self.stack.len() >= self.limits.max_depth {
             return Err(SourceError::at(
                 position,
@@ -306,40 +454,47 @@ impl<'l> Builder<'l> {
         if self.stack.is_empty() {
             self.start.get_or_insert(position);
         }
-        let (path, key) = self.next_slot();
-        self.positions.insert(path.clone(), NodePosition { value: position, key });
-        self.path = path;
-        Ok(())
+        let start = self.byte(span.start.index());
+        let (parent, key, key_start) = self.next_slot();
+        let id = self.nodes.add(parent, Node { position, key, key_start, span: start..start, style });
+        Ok((id, start))
     }
 
-    fn close(&mut self, value: Value) {
-        self.path = self.path.parent();
-        // `open` moved the path to the collection; its parent collection receives it.
-        self.attach(value);
+    fn close(&mut self, id: usize, value: Value, end: usize) {
+        if let Some(node) = self.nodes.nodes.get_mut(id) {
+            node.span.end = end;
+        }
+        // The parent collection (or the document) receives it.
+        self.attach(value, end);
     }
 
-    fn push_value(&mut self, value: Value, position: Position) {
+    fn push_value(&mut self, value: Value, position: Position, span: Range<usize>, style: NodeStyle) {
         if self.stack.is_empty() {
             self.start.get_or_insert(position);
         }
-        let (path, key) = self.next_slot();
-        self.positions.insert(path, NodePosition { value: position, key });
-        self.attach(value);
+        let (parent, key, key_start) = self.next_slot();
+        let end = span.end;
+        self.nodes.add(parent, Node { position, key, key_start, span, style });
+        self.attach(value, end);
     }
 
-    fn attach(&mut self, value: Value) {
-        match self.stack.last_mut() {
-            Some(Frame::Sequence { items, .. }) => items.push(value),
-            Some(Frame::Mapping { map, pending_key, merges, .. }) => {
-                if let Some((key, _)) = pending_key.take() {
-                    if key == "<<" {
+    fn attach(&mut self, value: Value, end: usize) {
+        let Some(frame) = self.stack.last_mut() else {
+            self.root = Some(value);
+            return;
+        };
+        frame.end = frame.end.max(end);
+        match &mut frame.content {
+            Content::Sequence(items) => items.push(value),
+            Content::Mapping { map, pending_key, merges } => {
+                if let Some(pending) = pending_key.take() {
+                    if pending.key == "<<" {
                         merges.push(value);
                     } else {
-                        map.insert(key, value);
+                        map.insert(pending.key, value);
                     }
                 }
             }
-            None => self.root = Some(value),
         }
     }
 }
@@ -489,6 +644,30 @@ mod tests {
         assert!(parse(&deep, &Limits::default()).error.unwrap().message.contains("depth limit"));
         let small = Limits { max_input_bytes: 3, ..Limits::default() };
         assert!(parse("a: 1\n", &small).error.unwrap().message.contains("over the limit of 3 bytes"));
+    }
+
+    #[test]
+    fn spans_cover_exactly_the_value() {
+        let text = "a: 1\nb:\n  - x\n  - {c: true, d: \"5\"} # flow\nq: 'it''s' # c\nlit: |\n  hello\n\nempty:\nz: \"\u{e9}t\u{e9}\" # accents\n";
+        let doc = one(text);
+        let slice = |path: &JsonPath| {
+            let node = doc.node(path).unwrap();
+            (&text[node.span.clone()], node.style)
+        };
+        assert_eq!(slice(&JsonPath::from_keys("a")), ("1", NodeStyle::Plain));
+        assert_eq!(slice(&JsonPath::from_keys("b")), ("- x\n  - {c: true, d: \"5\"}", NodeStyle::BlockSequence));
+        assert_eq!(slice(&JsonPath::from_keys("b").index(1)), ("{c: true, d: \"5\"}", NodeStyle::FlowMapping));
+        assert_eq!(slice(&JsonPath::from_keys("q")), ("'it''s'", NodeStyle::Quoted));
+        assert_eq!(slice(&JsonPath::from_keys("lit")), ("hello", NodeStyle::BlockScalar));
+        assert_eq!(slice(&JsonPath::from_keys("empty")), ("", NodeStyle::Empty));
+        assert_eq!(slice(&JsonPath::from_keys("z")), ("\"\u{e9}t\u{e9}\"", NodeStyle::Quoted));
+        assert_eq!(slice(&JsonPath::root()).1, NodeStyle::BlockMapping);
+        assert!(text[doc.node(&JsonPath::root()).unwrap().span.clone()].ends_with("t\u{e9}\""));
+        let key_start = doc.node(&JsonPath::from_keys("q")).unwrap().key_start.unwrap();
+        assert_eq!(&text[key_start..key_start + 2], "q:");
+        // A block collection is located at its key, and so is an empty value.
+        assert_eq!(doc.position(&JsonPath::from_keys("b")), Position { line: 2, column: 1 });
+        assert_eq!(doc.position(&JsonPath::from_keys("empty")), Position { line: 9, column: 1 });
     }
 
     #[test]

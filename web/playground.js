@@ -108,11 +108,6 @@ function renderFindings(text, report) {
 
 function renderFix(text) {
   const apply = $("apply-fix");
-  if (typeof aisgate.fix !== "function") {
-    $("fix-status").textContent = "This build of the package has no fix.";
-    apply.disabled = true;
-    return;
-  }
   let fixed;
   try {
     fixed = aisgate.fix(text, settings());

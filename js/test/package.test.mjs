@@ -232,17 +232,13 @@ test("defaultSettings() and version() match the engine", () => {
   assert.equal(`aisgate ${aisgate.version()}\n`, cli(["--version"]).stdout);
 });
 
-// `fix` is declared ahead of its binding (aisgate_lint::fix arrives with the cli branch):
-// until it is bound these two report as todo; once bound they must pass.
-const FIX_PENDING = typeof aisgate.fix !== "function" && "fix is not bound yet (aisgate_lint::fix, cli branch)";
-
-test("every function the TypeScript declarations name is exported", { todo: FIX_PENDING }, () => {
+test("every function the TypeScript declarations name is exported", () => {
   const declared = [...readFileSync(join(ROOT, "js/dist/aisgate.d.ts"), "utf8").matchAll(/^export function (\w+)/gm)].map((m) => m[1]);
   assert.ok(declared.includes("lint") && declared.includes("fix"), declared.join(" "));
   assert.deepEqual(declared.filter((name) => typeof aisgate[name] !== "function"), []);
 });
 
-test("fix(): the same text as `aisgate fix` on every fixture", { todo: FIX_PENDING }, () => {
+test("fix(): the same text as `aisgate fix` on every fixture", () => {
   let changed = 0;
   for (const fixture of FIXTURES) {
     const args = ["fix"];

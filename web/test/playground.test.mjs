@@ -223,11 +223,7 @@ test("dropped files are linted", async () => {
   assert.deepEqual((await findingsAt()).map((f) => `${f.code}@${f.line}`).sort(), expected);
 });
 
-test("the fix removes the finding, with the change shown as a diff", async (t) => {
-  if (typeof aisgate.fix !== "function") {
-    t.skip("the package has no fix binding yet (aisgate_lint::fix is on the cli branch)");
-    return;
-  }
+test("the fix removes the finding, with the change shown as a diff", async () => {
   await settle(() => page.fill("#source", FAULTY));
   await settle(() => page.check("#mutations input[data-mutation='stripHostPortOnSharedNodes']"));
   await page.waitForSelector("#apply-fix:not([disabled])");

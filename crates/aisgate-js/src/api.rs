@@ -21,6 +21,9 @@ pub enum Error {
     /// An argument of the wrong shape.
     #[error("{0}")]
     Argument(String),
+    /// Input `fix` could not read or fix, each as `-:line:column: message` (the CLI's errors).
+    #[error("{0}")]
+    Unfixable(String),
 }
 
 /// `lint`'s third argument.
@@ -96,6 +99,23 @@ pub fn lint(
     Ok(aisgate_lint::lint(&engine, &inputs, &old, &Limits::default()))
 }
 
+/// Fixes `text` as `aisgate fix` does: the offline fixes plus the mutations the settings
+/// turn on; documents it does not change stay byte-identical. Unreadable input throws.
+pub fn fix(text: &str, settings: Option<SettingsInput<'_>>, today: Option<Date>) -> Result<String, Error> {
+    let settings = match settings {
+        Some(input) => input.read()?,
+        None => Settings::default(),
+    };
+    let engine = Engine::new(settings, today);
+    let outcome = aisgate_lint::fix(&engine, &[Input { name: "-", text }], &Limits::default());
+    if !outcome.errors.is_empty() {
+        let errors: Vec<String> =
+            outcome.errors.iter().map(|e| format!("{}:{}:{}: {}", e.file, e.line, e.column, e.message)).collect();
+        return Err(Error::Unfixable(errors.join("; ")));
+    }
+    Ok(outcome.files.into_iter().next().map_or_else(|| text.to_owned(), |file| file.text))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,6 +153,23 @@ spec:
 
     fn today() -> Option<Date> {
         parse_date("2026-11-21")
+    }
+
+    #[test]
+    fn fix_removes_the_host_port_and_leaves_the_rest() {
+        let settings = SettingsInput::Text("mutations: {stripHostPortOnSharedNodes: true}");
+        let fixed = fix(HOST_PORT_ON_SHARED_NODES, Some(settings), today()).unwrap();
+        assert_eq!(fixed, HOST_PORT_ON_SHARED_NODES.replace("    hostPort: 51081\n", ""));
+        assert_eq!(fix(&fixed, Some(settings), today()).unwrap(), fixed, "fixing the fixed text changes nothing");
+        assert_eq!(fix(HOST_PORT_ON_SHARED_NODES, None, today()).unwrap(), HOST_PORT_ON_SHARED_NODES, "off by default");
+    }
+
+    #[test]
+    fn fix_refuses_unreadable_input() {
+        assert_eq!(
+            fix("a: [1, 2\n", None, today()).unwrap_err().to_string(),
+            "-:2:1: YAML syntax error: while parsing a flow sequence, expected ',' or ']'"
+        );
     }
 
     #[test]

@@ -32,6 +32,17 @@ pub fn lint(text: &str, settings: Option<JsValue>, options: Option<JsValue>) -> 
     to_js(&report)
 }
 
+/// Applies the fixes `aisgate fix` applies and returns the fixed text (the input when nothing
+/// needed fixing). Its TypeScript declaration is in `types.d.ts`.
+#[wasm_bindgen(skip_typescript)]
+pub fn fix(text: &str, settings: Option<JsValue>) -> Result<String, JsError> {
+    let settings = settings_text(settings)?;
+    let settings = settings
+        .as_ref()
+        .map(|(text, is_text)| if *is_text { SettingsInput::Text(text) } else { SettingsInput::Object(text) });
+    Ok(api::fix(text, settings, today())?)
+}
+
 /// The rules, in code order: code, name, default severity, scope, summary and the fix
 /// each offers.
 #[wasm_bindgen(unchecked_return_type = "RuleInfo[]")]

@@ -31,13 +31,6 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-/// Whether the CLI under test writes SARIF yet (`--format sarif` comes with the CLI's report
-/// formats); until then the recipes are checked to fail on exactly that value.
-fn supports_sarif() -> bool {
-    let help = Command::new(env!("CARGO_BIN_EXE_aisgate")).args(["lint", "--help"]).output().unwrap();
-    String::from_utf8_lossy(&help.stdout).contains("sarif")
-}
-
 fn assert_sarif(path: &Path, expected_rules: &[&str]) {
     let sarif: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
@@ -146,13 +139,8 @@ fn github_action_lints_writes_sarif_and_fails_the_job() {
     assert!(run.status.success(), "the lint step records the exit code: {run:?}");
     let recorded = std::fs::read_to_string(&outputs).unwrap();
     let code = recorded.trim().strip_prefix("exit-code=").unwrap().to_owned();
-    if supports_sarif() {
-        assert_eq!(code, "1");
-        assert_sarif(&sarif, &EXAMPLE_RULES);
-    } else {
-        assert_eq!(code, "2");
-        assert!(String::from_utf8_lossy(&run.stderr).contains("invalid value 'sarif'"), "{run:?}");
-    }
+    assert_eq!(code, "1");
+    assert_sarif(&sarif, &EXAMPLE_RULES);
 
     let fail_env = vec![("AISGATE_EXIT_CODE", code.clone())];
     let failed = bash(fail["run"].as_str().unwrap(), &repo_root(), &fail_env);
@@ -172,21 +160,7 @@ fn helm_recipe_lints_rendered_templates_from_stdin() {
     let rendered = repo_root().join("crates/aisgate-cli/tests/data/helm-template-ais-cluster.yaml");
     let dir = scratch("helm");
     let run = bash(&format!("cat '{}' | {lint}", rendered.display()), &dir, &[]);
-    if supports_sarif() {
-        assert_eq!(run.status.code(), Some(1), "{run:?}");
-        assert_sarif(&dir.join("aisgate.sarif"), &["AIS020"]);
-    } else {
-        assert_eq!(run.status.code(), Some(2), "{run:?}");
-        assert!(String::from_utf8_lossy(&run.stderr).contains("invalid value 'sarif'"), "{run:?}");
-        // The rest of the pipeline, with a format this CLI has.
-        let json = bash(&format!("cat '{}' | {}", rendered.display(), lint.replace("sarif", "json")), &dir, &[]);
-        assert_eq!(json.status.code(), Some(1), "{json:?}");
-        let report: Value = serde_json::from_slice(&std::fs::read(dir.join("aisgate.json")).unwrap_or_default())
-            .or_else(|_| serde_json::from_slice(&json.stdout))
-            .unwrap();
-        let findings = report["findings"].as_array().unwrap();
-        assert_eq!(findings.len(), 1);
-        assert_eq!((findings[0]["code"].as_str(), findings[0]["line"].as_u64()), (Some("AIS020"), Some(25)));
-    }
+    assert_eq!(run.status.code(), Some(1), "{run:?}");
+    assert_sarif(&dir.join("aisgate.sarif"), &["AIS020"]);
     std::fs::remove_dir_all(&dir).unwrap();
 }

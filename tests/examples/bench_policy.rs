@@ -120,7 +120,8 @@ fn main() {
         case(
             "target StatefulSet (strip hostPort mutation)",
             &sts,
-            &json!({"mutations": {"stripHostPortOnSharedNodes": true}}),
+            // The shared hostPath is made a warning so the request is admitted, mutated.
+            &json!({"mutations": {"stripHostPortOnSharedNodes": true}, "rules": {"host-path-on-shared-node": "warn"}}),
             true,
         ),
     ];

@@ -134,15 +134,25 @@ fn read_file(path: &Path, loaded: &mut Vec<Loaded>, errors: &mut Vec<ReportError
     match std::fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => loaded.push(Loaded { name, text }),
-            Err(e) => errors.push(ReportError::new(
-                &name,
-                1,
-                1,
-                format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()),
-            )),
+            Err(e) => {
+                let (line, column, message) = not_utf8(e.as_bytes(), e.utf8_error().valid_up_to());
+                errors.push(ReportError::new(&name, line, column, message));
+            }
         },
         Err(e) => errors.push(ReportError::new(&name, 1, 1, format!("cannot read: {e}"))),
     }
+}
+
+/// Where the first byte that is not UTF-8 is (line, column, message); `valid` bytes before it are.
+fn not_utf8(bytes: &[u8], valid: usize) -> (usize, usize, String) {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return (1, 1, "not UTF-8 text: UTF-16 (byte order mark); save the file as UTF-8".to_owned());
+    }
+    let before = bytes.get(..valid).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or_default();
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |last| last.chars().count()) + 1;
+    let byte = bytes.get(valid).copied().unwrap_or_default();
+    (line, column, format!("not UTF-8 text: byte 0x{byte:02X} at offset {valid}; save the file as UTF-8"))
 }
 
 fn as_inputs(loaded: &[Loaded]) -> Vec<Input<'_>> {
@@ -166,7 +176,8 @@ fn lint(args: &LintArgs) -> Result<ExitCode> {
     let mut errors = Vec::new();
     let inputs = collect(&args.paths, &mut errors);
     let old = collect(&args.old, &mut errors);
-    let mut report = aisgate_lint::lint(&engine, &as_inputs(&inputs), &as_inputs(&old), &Limits::default());
+    let limits = engine.settings().limits;
+    let mut report = aisgate_lint::lint(&engine, &as_inputs(&inputs), &as_inputs(&old), &limits);
     report.summary.files +=
         errors.iter().filter(|e| e.message.starts_with("not UTF-8") || e.message.starts_with("cannot read:")).count();
     errors.append(&mut report.errors);

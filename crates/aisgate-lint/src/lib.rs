@@ -86,8 +86,20 @@ pub fn lint(engine: &Engine, inputs: &[Input<'_>], old: &[Input<'_>], limits: &L
             }
         }
     }
-    for input in inputs {
+    let mut total_bytes = 0_usize;
+    'inputs: for input in inputs {
         report.summary.files += 1;
+        total_bytes = total_bytes.saturating_add(input.text.len());
+        if total_bytes > limits.max_total_bytes {
+            let what = format!("this input brings the run to {total_bytes} bytes; it is not read");
+            report.errors.push(ReportError::new(
+                input.name,
+                1,
+                1,
+                Limits::refusal(&what, limits.max_total_bytes, "bytes", "maxTotalBytes"),
+            ));
+            continue;
+        }
         let parsed = source::parse(input.text, limits);
         for document in &parsed.documents {
             report.summary.documents += 1;
@@ -96,6 +108,17 @@ pub fn lint(engine: &Engine, inputs: &[Input<'_>], old: &[Input<'_>], limits: &L
                 continue;
             };
             for (base, value) in found {
+                if report.summary.objects == limits.max_objects {
+                    let at = document.position(&base);
+                    let what = "too many objects; this one and all after it are not checked";
+                    report.errors.push(ReportError::new(
+                        input.name,
+                        at.line,
+                        at.column,
+                        Limits::refusal(what, limits.max_objects, "objects", "maxObjects"),
+                    ));
+                    break 'inputs;
+                }
                 report.summary.objects += 1;
                 let old = previous.get(&identity(value)).copied();
                 match engine.check(value, old) {

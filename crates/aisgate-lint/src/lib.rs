@@ -107,6 +107,18 @@ pub fn lint(engine: &Engine, inputs: &[Input<'_>], old: &[Input<'_>], limits: &L
                 report.summary.skipped += 1;
                 continue;
             };
+            // A List item that is not an object is not checked: say so rather than drop it.
+            let is_list = document.value.get("kind").and_then(Value::as_str).is_some_and(|k| k.ends_with("List"));
+            let items = document.value.get("items").and_then(Value::as_array).filter(|_| is_list);
+            for (i, _) in items.into_iter().flatten().enumerate().filter(|(_, item)| !is_kubernetes_object(item)) {
+                let at = document.position(&JsonPath::root().key("items").index(i));
+                report.errors.push(ReportError::new(
+                    input.name,
+                    at.line,
+                    at.column,
+                    format!("$.items[{i}] is not a Kubernetes object (it needs apiVersion and kind); not checked"),
+                ));
+            }
             for (base, value) in found {
                 if report.summary.objects == limits.max_objects {
                     let at = document.position(&base);

@@ -10,7 +10,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
 use aisgate_core::engine::FixScope;
-use aisgate_core::settings::{Date, FailurePolicy, date_from_unix};
+use aisgate_core::settings::{Date, FailurePolicy, Limits, date_from_unix};
 use aisgate_core::{Engine, Finding, Inventory, Operation, Settings, Severity};
 use kubewarden_policy_sdk::host_capabilities::kubernetes::{ListAllResourcesRequest, ListResourcesByNamespaceRequest};
 use kubewarden_policy_sdk::request::KubernetesAdmissionRequest;
@@ -35,6 +35,38 @@ struct ValidationPayload {
     request: KubernetesAdmissionRequest,
     #[serde(default)]
     settings: Value,
+}
+
+/// Only the settings of a `validate` payload, read before the request when the payload is
+/// over the default size limit: settings may raise it. The request is skipped, not built.
+#[derive(Deserialize)]
+struct PayloadSettings {
+    #[serde(default)]
+    settings: Value,
+}
+
+/// The request size guard: `Some(rejection)` when `size` is over `limit`.
+fn oversized(size: usize, limit: usize) -> Option<ValidationResponse> {
+    (size > limit).then(|| {
+        let what = format!("aisgate: the admission request is {size} bytes");
+        // 413: Content Too Large.
+        ValidationResponse {
+            code: Some(413),
+            ..reject(Limits::refusal(&what, limit, "bytes", "maxRequestBytes"), Vec::new())
+        }
+    })
+}
+
+/// Why the payload is not a `validate` request, worded for the user.
+fn unreadable(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    // serde_json refuses nesting past 128 levels, a limit fixed in the reader.
+    match message.strip_prefix("recursion limit exceeded") {
+        Some(at) => format!(
+            "aisgate: cannot read the admission request: nesting deeper than 128 levels{at} (a fixed limit of the policy's JSON reader)"
+        ),
+        None => format!("aisgate: cannot read the admission request: {message}"),
+    }
 }
 
 fn today() -> Option<Date> {
@@ -172,29 +204,61 @@ pub fn evaluate(payload: &[u8]) -> ValidationResponse {
 /// [`evaluate`] with cluster objects from `lookup` (used when `clusterContext.enabled`).
 #[must_use]
 pub fn evaluate_with(payload: &[u8], lookup: &dyn ClusterLookup) -> ValidationResponse {
+    let size = payload.len();
+    let default_limit = Limits::default().max_request_bytes;
+    if size > default_limit {
+        let limit = serde_json::from_slice::<PayloadSettings>(payload)
+            .ok()
+            .and_then(|p| Settings::from_json(&p.settings).ok())
+            .map_or(default_limit, |settings| settings.limits.max_request_bytes);
+        if let Some(rejection) = oversized(size, limit) {
+            return rejection;
+        }
+    }
     let payload: ValidationPayload = match serde_json::from_slice(payload) {
         Ok(payload) => payload,
-        Err(error) => return reject(format!("aisgate: cannot read the admission request: {error}"), Vec::new()),
+        Err(error) => return reject(unreadable(&error), Vec::new()),
     };
     let settings = match Settings::from_json(&payload.settings) {
         Ok(settings) => settings,
         Err(error) => return reject(format!("aisgate: invalid {error}"), Vec::new()),
     };
+    // Settings may also lower the limit.
+    if let Some(rejection) = oversized(size, settings.limits.max_request_bytes) {
+        return rejection;
+    }
     let request = payload.request;
     let operation = match request.operation.as_str() {
         "CREATE" => Operation::Create,
         "UPDATE" => Operation::Update,
         // DELETE and CONNECT carry nothing to check.
-        _ => return accept(None, Vec::new()),
+        "DELETE" | "CONNECT" => return accept(None, Vec::new()),
+        // Not from an API server: refuse rather than let it through unchecked.
+        other => {
+            return reject(
+                format!(
+                    "aisgate: cannot read the admission request: operation `{other}`; expected CREATE, UPDATE, DELETE or CONNECT"
+                ),
+                Vec::new(),
+            );
+        }
     };
-    let old = (operation == Operation::Update && !request.old_object.is_null()).then_some(&request.old_object);
+    // An UPDATE always carries the previous version; without it the update rules cannot run.
+    if operation == Operation::Update && request.old_object.is_null() {
+        return reject(
+            "aisgate: cannot read the admission request: an UPDATE without oldObject".to_owned(),
+            Vec::new(),
+        );
+    }
+    let old = (operation == Operation::Update).then_some(&request.old_object);
     let engine = Engine::new(settings, today());
     let outcome = match engine.check_and_fix(&request.object, old, operation, FixScope::Admission) {
         Ok(Some(outcome)) => outcome,
         Ok(None) => return accept(None, Vec::new()),
         Err(error) => {
             let kind = if request.kind.kind.is_empty() { "object" } else { request.kind.kind.as_str() };
-            return reject(format!("aisgate: cannot read {kind} {}: {error}", request.name), Vec::new());
+            let what = if request.name.is_empty() { kind.to_owned() } else { format!("{kind} {}", request.name) };
+            return reject(format!("aisgate: cannot read {what}: {error}"), Vec::new());
         }
     };
     let mut warnings: Vec<String> = outcome.changes.iter().map(aisgate_core::Change::headline).collect();

@@ -4,4 +4,5 @@
 #![allow(clippy::missing_panics_doc, clippy::must_use_candidate)]
 
 pub mod fixtures;
+pub mod large;
 pub mod wapc_host;

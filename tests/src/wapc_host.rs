@@ -185,10 +185,20 @@ impl std::fmt::Debug for PolicyHost {
 impl PolicyHost {
     /// Compiles and instantiates the module; `cluster` answers Kubernetes lookups.
     pub fn new(wasm: &[u8], cluster: Cluster) -> Self {
-        let engine = wasmtime_provider::WasmtimeEngineProviderBuilder::new()
-            .module_bytes(wasm)
-            .build()
-            .expect("compile the policy module");
+        Self::with_memory_limit(wasm, cluster, None)
+    }
+
+    /// As [`PolicyHost::new`], with the guest's linear memory capped at `max_memory_bytes`
+    /// (a failed `memory.grow` aborts the guest: the call returns `Err`).
+    pub fn with_memory_limit(wasm: &[u8], cluster: Cluster, max_memory_bytes: Option<usize>) -> Self {
+        let mut builder = wasmtime_provider::WasmtimeEngineProviderBuilder::new().module_bytes(wasm);
+        if let Some(max) = max_memory_bytes {
+            builder = builder.enable_resource_limits(wasmtime_provider::ResourceLimits {
+                max_memory_size: Some(max),
+                max_table_elements: None,
+            });
+        }
+        let engine = builder.build().expect("compile the policy module");
         Self::with_engine(Box::new(engine), cluster)
     }
 
@@ -247,7 +257,8 @@ pub fn admission_request(operation: &str, object: &Value, old: Option<&Value>) -
         "uid": "00000000-0000-0000-0000-000000000000",
         "kind": {"group": group, "version": version, "kind": kind},
         "resource": {"group": group, "version": version, "resource": format!("{}s", kind.to_lowercase())},
-        "name": object["metadata"]["name"],
+        // The API server always sends a string here, whatever the object says.
+        "name": object["metadata"]["name"].as_str().unwrap_or_default(),
         "namespace": object["metadata"]["namespace"].as_str().unwrap_or_default(),
         "operation": operation,
         "userInfo": {"username": "kubernetes-admin", "groups": ["system:masters"]},

@@ -9,7 +9,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use aisgate_core::Engine;
-use aisgate_lint::Limits;
 use anyhow::{Context, Result};
 
 use crate::input;
@@ -34,7 +33,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     let (settings, _) = input::load_settings(args.settings.as_deref())?;
     let engine = Engine::new(settings, input::today());
     let collected = input::collect(&args.paths);
-    let outcome = aisgate_lint::fix(&engine, &collected.inputs(), &Limits::default());
+    let outcome = aisgate_lint::fix(&engine, &collected.inputs(), &engine.settings().limits);
 
     let mut stderr = anstream::stderr().lock();
     for change in outcome.files.iter().flat_map(|file| &file.changes) {

@@ -5,7 +5,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use aisgate_core::{Engine, Severity};
-use aisgate_lint::Limits;
 use anyhow::{Context, Result};
 use clap::ValueEnum;
 
@@ -56,7 +55,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     let engine = Engine::new(settings, input::today());
     let collected = input::collect(&args.paths);
     let old = input::collect(&args.old);
-    let mut report = aisgate_lint::lint(&engine, &collected.inputs(), &old.inputs(), &Limits::default());
+    let mut report = aisgate_lint::lint(&engine, &collected.inputs(), &old.inputs(), &engine.settings().limits);
     report.summary.files += collected.unreadable;
     let mut errors = collected.errors.clone();
     errors.extend(old.errors.iter().cloned());

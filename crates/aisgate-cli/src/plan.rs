@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use aisgate_core::bundle::Analysis;
 use aisgate_core::plan::{Placement, Plan};
 use aisgate_core::{Engine, Severity, registry};
-use aisgate_lint::{Limits, ReportError, ReportFinding};
+use aisgate_lint::{ReportError, ReportFinding};
 use anyhow::Result;
 use serde::Serialize;
 
@@ -49,7 +49,7 @@ pub fn run(args: &PlanArgs) -> Result<ExitCode> {
     let collected = input::collect(&args.paths);
     let mut errors = collected.errors.clone();
     let inputs = collected.inputs();
-    let limits = Limits::default();
+    let limits = engine.settings().limits;
     let mut report = aisgate_lint::lint(&engine, &inputs, &[], &limits);
     errors.append(&mut report.errors);
     let parsed = aisgate_lint::ParsedInputs::parse(&inputs, &limits);

@@ -11,6 +11,9 @@ use crate::registry;
 use crate::rule::{Check, FixInput, Operation, Scope, Violation};
 use crate::settings::{Date, Exemption, Settings};
 
+/// Most rounds of fixing one object; each round fixes what the previous one brought out.
+const MAX_FIX_ROUNDS: usize = 4;
+
 /// Where fixes are applied: admission honours the mutation switches only; offline `fix`
 /// also applies the offline-only fixes (removed AIStore fields never reach admission).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,8 +134,47 @@ impl Engine {
             Some(old) => self.decode(old).map_err(|e| DecodeError { in_old_object: true, ..e })?,
             None => None,
         };
-        let report = self.report(&subject, old_subject.as_ref());
-        let mut fixed = object.clone();
+        let mut report = self.report(&subject, old_subject.as_ref());
+        // Cloned only once a fix applies: most objects need none, and some are large.
+        let mut fixed: Option<Value> = None;
+        let mut changes = self.fix_round(&report, &subject, object, &mut fixed, operation, scope);
+        // A fix can bring out a finding another fix handles (moving a removed field into
+        // place turns on node sharing, whose host port another fix strips): fix until
+        // nothing changes, so that fixing the result again changes nothing.
+        let mut fixed_more = !changes.is_empty();
+        for _ in 1..MAX_FIX_ROUNDS {
+            if !fixed_more {
+                break;
+            }
+            let Some(current) = fixed.clone() else { break };
+            let Some(current_subject) = self.decode(&current)? else { break };
+            report = self.report(&current_subject, old_subject.as_ref());
+            let more = self.fix_round(&report, &current_subject, &current, &mut fixed, operation, scope);
+            fixed_more = !more.is_empty();
+            changes.extend(more);
+        }
+        let Some(fixed) = fixed.filter(|_| !changes.is_empty()) else {
+            return Ok(Some(Outcome { report, fixed: None, changes }));
+        };
+        // Judge what will be stored: a fix that removes a deny finding admits the object.
+        let report = match self.decode(&fixed)? {
+            Some(fixed_subject) => self.report(&fixed_subject, old_subject.as_ref()),
+            None => Report::default(),
+        };
+        Ok(Some(Outcome { report, fixed: Some(fixed), changes }))
+    }
+
+    /// Applies the fixes `scope` allows to the findings of `report` on `subject` (whose JSON
+    /// is `current`), editing `fixed` (a copy of `current`, made on the first edit).
+    fn fix_round(
+        &self,
+        report: &Report,
+        subject: &Subject<'_>,
+        current: &Value,
+        fixed: &mut Option<Value>,
+        operation: Operation,
+        scope: FixScope,
+    ) -> Vec<Change> {
         let mut changes = Vec::new();
         for finding in &report.findings {
             let Some(rule) = registry::find(finding.code) else { continue };
@@ -146,8 +188,9 @@ impl Engine {
                 continue;
             }
             let violation = Violation { path: finding.path.clone(), message: finding.message.clone(), at_most: None };
-            let input = FixInput { violation: &violation, subject: &subject, operation };
-            if let Some(description) = rule.fix(&mut fixed, &input) {
+            let input = FixInput { violation: &violation, subject, operation };
+            let target = fixed.get_or_insert_with(|| current.clone());
+            if let Some(description) = rule.fix(target, &input) {
                 changes.push(Change {
                     code: finding.code,
                     rule: finding.rule,
@@ -156,15 +199,7 @@ impl Engine {
                 });
             }
         }
-        if changes.is_empty() {
-            return Ok(Some(Outcome { report, fixed: None, changes }));
-        }
-        // Judge what will be stored: a fix that removes a deny finding admits the object.
-        let report = match self.decode(&fixed)? {
-            Some(fixed_subject) => self.report(&fixed_subject, old_subject.as_ref()),
-            None => Report::default(),
-        };
-        Ok(Some(Outcome { report, fixed: Some(fixed), changes }))
+        changes
     }
 
     fn report(&self, subject: &Subject<'_>, old: Option<&Subject<'_>>) -> Report {

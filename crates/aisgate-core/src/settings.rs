@@ -158,6 +158,50 @@ pub struct ClusterContext {
     pub failure_policy: FailurePolicy,
 }
 
+/// Guards against hostile or runaway input. Every refusal names its limit and the setting
+/// that raises it (`limits.<key>`). The offline reader's limits apply to the CLI and the
+/// JavaScript package; `maxRequestBytes` to the policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct Limits {
+    /// Largest admission request the policy evaluates (object, old object and settings), in
+    /// bytes. The API server caps a request body at 3 MiB, and an UPDATE review carries the
+    /// object twice, so anything near the default is not from a real API server.
+    pub max_request_bytes: usize,
+    /// Largest single input (a file or stdin), in bytes.
+    pub max_input_bytes: usize,
+    /// Largest input of one run, all files together, in bytes.
+    pub max_total_bytes: usize,
+    /// Most Kubernetes objects in one run (`List` items count one each).
+    pub max_objects: usize,
+    /// Deepest nesting of YAML mappings and sequences.
+    pub max_depth: usize,
+    /// Most nodes that YAML aliases may copy in one input (stops "billion laughs").
+    pub max_alias_nodes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_request_bytes: 8 << 20,
+            max_input_bytes: 64 << 20,
+            max_total_bytes: 256 << 20,
+            max_objects: 50_000,
+            max_depth: 128,
+            max_alias_nodes: 100_000,
+        }
+    }
+}
+
+impl Limits {
+    /// The refusal for a value over a limit: what, the limit, and the setting to raise it.
+    #[must_use]
+    pub fn refusal(what: &str, limit: usize, unit: &str, key: &str) -> String {
+        format!("{what}, over the limit of {limit} {unit}; raise it with the setting limits.{key}")
+    }
+}
+
 /// The default annotation a hand-written StatefulSet uses to declare intended co-location.
 pub const DEFAULT_SHARED_NODE_ANNOTATION: &str = "aisgate.io/shared-nodes";
 /// The default storage class of AIS data volumes.
@@ -204,6 +248,7 @@ pub struct Settings {
     pub stateful_set_selector: Option<LabelSelector>,
     /// Rules across objects at admission.
     pub cluster_context: ClusterContext,
+    pub limits: Limits,
 }
 
 impl Default for Settings {
@@ -219,6 +264,7 @@ impl Default for Settings {
             network_csi_drivers: Vec::new(),
             stateful_set_selector: None,
             cluster_context: ClusterContext::default(),
+            limits: Limits::default(),
         }
     }
 }
@@ -361,6 +407,19 @@ impl Settings {
                 "sharedNodeAnnotation",
                 "must not be empty; default is aisgate.io/shared-nodes",
             ));
+        }
+        let limits = &self.limits;
+        for (key, value) in [
+            ("maxRequestBytes", limits.max_request_bytes),
+            ("maxInputBytes", limits.max_input_bytes),
+            ("maxTotalBytes", limits.max_total_bytes),
+            ("maxObjects", limits.max_objects),
+            ("maxDepth", limits.max_depth),
+            ("maxAliasNodes", limits.max_alias_nodes),
+        ] {
+            if value == 0 {
+                return Err(SettingsError::new(format!("limits.{key}"), "must be at least 1"));
+            }
         }
         Ok(())
     }

@@ -4,7 +4,7 @@
 use aisgate_core::settings::{Date, parse_date};
 use aisgate_core::{Engine, Settings, SettingsError};
 use aisgate_lint::catalog::UnknownRule;
-use aisgate_lint::{Input, Limits, LintReport, SettingsTextError};
+use aisgate_lint::{Input, LintReport, SettingsTextError};
 use serde::Deserialize;
 
 /// Why a call throws. Messages are the CLI's (without its `aisgate:` prefix), the settings
@@ -96,7 +96,8 @@ pub fn lint(
     let engine = Engine::new(settings, today);
     let inputs = [Input { name: options.file.as_deref().unwrap_or("-"), text }];
     let old: Vec<Input<'_>> = options.old.iter().map(|text| Input { name: OLD_FILE, text }).collect();
-    Ok(aisgate_lint::lint(&engine, &inputs, &old, &Limits::default()))
+    let limits = engine.settings().limits;
+    Ok(aisgate_lint::lint(&engine, &inputs, &old, &limits))
 }
 
 /// Fixes `text` as `aisgate fix` does: the offline fixes plus the mutations the settings
@@ -107,7 +108,8 @@ pub fn fix(text: &str, settings: Option<SettingsInput<'_>>, today: Option<Date>)
         None => Settings::default(),
     };
     let engine = Engine::new(settings, today);
-    let outcome = aisgate_lint::fix(&engine, &[Input { name: "-", text }], &Limits::default());
+    let limits = engine.settings().limits;
+    let outcome = aisgate_lint::fix(&engine, &[Input { name: "-", text }], &limits);
     if !outcome.errors.is_empty() {
         let errors: Vec<String> =
             outcome.errors.iter().map(|e| format!("{}:{}:{}: {}", e.file, e.line, e.column, e.message)).collect();

@@ -223,17 +223,52 @@ pub fn lint(engine: &Engine, inputs: &[Input<'_>], old: &[Input<'_>], limits: &L
             }
         }
     }
-    let parsed = ParsedInputs::parse(inputs, limits);
-    for (_, file) in &parsed.files {
+    // Inputs past the total size limit are refused, not read.
+    let mut total_bytes = 0_usize;
+    let mut admitted = Vec::with_capacity(inputs.len());
+    for input in inputs {
         report.summary.files += 1;
+        total_bytes = total_bytes.saturating_add(input.text.len());
+        if total_bytes > limits.max_total_bytes {
+            let what = format!("this input brings the run to {total_bytes} bytes; it is not read");
+            let refusal = Limits::refusal(&what, limits.max_total_bytes, "bytes", "maxTotalBytes");
+            report.errors.push(ReportError::new(input.name, 1, 1, refusal));
+            continue;
+        }
+        admitted.push(*input);
+    }
+    let parsed = ParsedInputs::parse(&admitted, limits);
+    for (name, file) in &parsed.files {
         for document in &file.documents {
             report.summary.documents += 1;
             if objects(document).is_none() {
                 report.summary.skipped += 1;
+                continue;
+            }
+            // A List item that is not an object is not checked: say so rather than drop it.
+            let is_list = document.value.get("kind").and_then(Value::as_str).is_some_and(|k| k.ends_with("List"));
+            let items = document.value.get("items").and_then(Value::as_array).filter(|_| is_list);
+            for (i, _) in items.into_iter().flatten().enumerate().filter(|(_, item)| !is_kubernetes_object(item)) {
+                let at = document.position(&JsonPath::root().key("items").index(i));
+                report.errors.push(ReportError::new(
+                    name,
+                    at.line,
+                    at.column,
+                    format!("$.items[{i}] is not a Kubernetes object (it needs apiVersion and kind); not checked"),
+                ));
             }
         }
     }
-    let gathered = parsed.gather();
+    let mut gathered = parsed.gather();
+    if gathered.objects.len() > limits.max_objects {
+        if let Some((location, _)) = gathered.objects.get(limits.max_objects) {
+            let at = location.position(&JsonPath::root());
+            let what = "too many objects; this one and all after it are not checked";
+            let refusal = Limits::refusal(what, limits.max_objects, "objects", "maxObjects");
+            report.errors.push(ReportError::new(location.file, at.line, at.column, refusal));
+        }
+        gathered.objects.truncate(limits.max_objects);
+    }
     let exemptions = check_each(engine, &gathered, &previous, &mut report);
     check_across(engine, &gathered, &exemptions, &mut report);
     for (name, file) in &parsed.files {

@@ -14,22 +14,9 @@ use aisgate_core::path::Segment;
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 use serde_json::{Map, Number, Value};
 
-/// Guards against hostile input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    /// Largest input, in bytes.
-    pub max_input_bytes: usize,
-    /// Deepest nesting of mappings and sequences.
-    pub max_depth: usize,
-    /// Most nodes that alias expansion may copy in one input (stops "billion laughs").
-    pub max_alias_nodes: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Self { max_input_bytes: 64 << 20, max_depth: 128, max_alias_nodes: 100_000 }
-    }
-}
+/// Guards against hostile input: part of the settings (`limits`), so that each refusal can
+/// name the setting that raises it.
+pub use aisgate_core::settings::Limits;
 
 /// A line and column, both 1-based.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
@@ -185,7 +172,12 @@ pub fn parse(text: &str, limits: &Limits) -> Parsed {
     if text.len() > limits.max_input_bytes {
         parsed.error = Some(SourceError::at(
             Position { line: 1, column: 1 },
-            format!("input is {} bytes, over the limit of {} bytes", text.len(), limits.max_input_bytes),
+            Limits::refusal(
+                &format!("input is {} bytes", text.len()),
+                limits.max_input_bytes,
+                "bytes",
+                "maxInputBytes",
+            ),
         ));
         return parsed;
     }
@@ -197,10 +189,11 @@ pub fn parse(text: &str, limits: &Limits) -> Parsed {
             Ok(pair) => pair,
             Err(error) => {
                 let marker = error.marker();
-                parsed.error = Some(SourceError::at(
-                    Position { line: marker.line(), column: marker.col() + 1 },
-                    format!("YAML syntax error: {}", error.info()),
-                ));
+                let at = Position { line: marker.line(), column: marker.col() + 1 };
+                // At the end of the input the parser points at the line after the last one.
+                let end = end_position(text);
+                let at = if at.line > end.line { end } else { at };
+                parsed.error = Some(SourceError::at(at, format!("YAML syntax error: {}", error.info())));
                 break;
             }
         };
@@ -222,6 +215,22 @@ pub fn parse(text: &str, limits: &Limits) -> Parsed {
         }
     }
     parsed
+}
+
+/// The position just after the last character of the last line (YAML line breaks: `\n`,
+/// `\r\n`, `\r`); a final line break does not start another line.
+fn end_position(text: &str) -> Position {
+    let body = text.strip_suffix("\r\n").or_else(|| text.strip_suffix(['\n', '\r'])).unwrap_or(text);
+    let mut end = Position { line: 1, column: 1 };
+    let mut chars = body.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\n' || (c == '\r' && chars.peek() != Some(&'\n')) {
+            end = Position { line: end.line + 1, column: 1 };
+        } else if c != '\r' {
+            end.column += 1;
+        }
+    }
+    end
 }
 
 /// `# Source: chart/templates/x.yaml` comments written by `helm template`, with their lines.
@@ -361,9 +370,11 @@ impl<'t, 'l> Builder<'t, 'l> {
                 if self.alias_nodes > self.limits.max_alias_nodes {
                     return Err(SourceError::at(
                         position,
-                        format!(
-                            "aliases expand to more than {} nodes (the alias limit); refusing a possible YAML bomb",
-                            self.limits.max_alias_nodes
+                        Limits::refusal(
+                            "aliases expand to too many nodes (a possible YAML bomb)",
+                            self.limits.max_alias_nodes,
+                            "nodes",
+                            "maxAliasNodes",
                         ),
                     ));
                 }
@@ -448,7 +459,7 @@ impl<'t, 'l> Builder<'t, 'l> {
         if self.stack.len() >= self.limits.max_depth {
             return Err(SourceError::at(
                 position,
-                format!("nesting deeper than {} levels (the depth limit)", self.limits.max_depth),
+                Limits::refusal("nesting too deep", self.limits.max_depth, "levels", "maxDepth"),
             ));
         }
         if self.stack.is_empty() {
@@ -616,8 +627,9 @@ mod tests {
         assert_eq!(parsed.documents.len(), 2);
         assert_eq!(parsed.documents[0].helm_source.as_deref(), Some("ais/templates/a.yaml"));
         assert_eq!(parsed.documents[1].helm_source.as_deref(), Some("ais/templates/b.yaml"));
+        // The unclosed `[` runs to the end of the input: reported on the last line.
         let error = parsed.error.unwrap();
-        assert_eq!(error.line, 9);
+        assert_eq!(error.line, 8);
     }
 
     #[test]
@@ -631,7 +643,10 @@ mod tests {
             bomb.extend([format!("l{i}: &l{i} [{refs}]\n")]);
         }
         let error = parse(&bomb, &Limits::default()).error.unwrap();
-        assert!(error.message.contains("more than 100000 nodes"), "{error}");
+        assert_eq!(
+            error.to_string(),
+            "5:45: aliases expand to too many nodes (a possible YAML bomb), over the limit of 100000 nodes; raise it with the setting limits.maxAliasNodes"
+        );
     }
 
     #[test]
@@ -641,9 +656,29 @@ mod tests {
             "2:1: duplicate key `a` in a mapping"
         );
         let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
-        assert!(parse(&deep, &Limits::default()).error.unwrap().message.contains("depth limit"));
+        assert_eq!(
+            parse(&deep, &Limits::default()).error.unwrap().to_string(),
+            "1:129: nesting too deep, over the limit of 128 levels; raise it with the setting limits.maxDepth"
+        );
         let small = Limits { max_input_bytes: 3, ..Limits::default() };
-        assert!(parse("a: 1\n", &small).error.unwrap().message.contains("over the limit of 3 bytes"));
+        assert_eq!(
+            parse("a: 1\n", &small).error.unwrap().to_string(),
+            "1:1: input is 5 bytes, over the limit of 3 bytes; raise it with the setting limits.maxInputBytes"
+        );
+    }
+
+    /// Found by fuzzing (`lint_input`): an error at the end of the input pointed at a line
+    /// after the last one.
+    #[test]
+    fn syntax_error_at_end_of_input_points_at_the_last_line() {
+        for (text, expected) in [
+            ("a: 1\nb", "2:2: YAML syntax error: simple key expected"),
+            ("a: 1\nb\n", "2:2: YAML syntax error: simple key expect ':'"),
+            ("a: 1\r\nbc\r\n", "2:3: YAML syntax error: simple key expect ':'"),
+            ("a:\n  - x\n  y", "3:4: YAML syntax error: simple key expected"),
+        ] {
+            assert_eq!(parse(text, &Limits::default()).error.unwrap().to_string(), expected, "{text:?}");
+        }
     }
 
     #[test]

@@ -76,6 +76,8 @@ impl Kind {
     /// The kind of an object by `apiVersion`/`kind`. `Ok(None)`: not a kind aisgate checks.
     pub fn of(api_version: &str, kind: &str) -> Result<Option<Kind>, DecodeError> {
         let (group, _) = api_version.rsplit_once('/').unwrap_or(("", api_version));
+        // `core/v1` is a common misspelling of the core group's `v1`: refuse it with the fix.
+        let group = if group == "core" { "" } else { group };
         let Some(found) = Kind::ALL.into_iter().find(|k| k.resource().group == group && k.resource().kind == kind)
         else {
             return Ok(None);

@@ -248,6 +248,7 @@ pub struct Settings {
     pub stateful_set_selector: Option<LabelSelector>,
     /// Rules across objects at admission.
     pub cluster_context: ClusterContext,
+    /// Guards against hostile or runaway input; each refusal names the limit and this setting.
     pub limits: Limits,
 }
 

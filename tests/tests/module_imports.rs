@@ -1,14 +1,20 @@
-//! What the compiled policy can reach outside itself, read from the module's imports: no
-//! host calls (so no Kubewarden host capabilities: Kubernetes lookups, DNS, OCI, sigstore),
-//! and no WASI call that opens a file, reads input, or touches the network.
-//! docs/security.md explains each import that is allowed.
+//! What the compiled policy can reach outside itself, read from the module's imports: waPC
+//! host calls only for the Kubernetes lookups of `clusterContext` (policy-server answers them
+//! only for the `contextAwareResources` metadata.yml declares; tests/tests/bundles.rs checks
+//! which lookups are made), and no WASI call that opens a file, reads input, or touches the
+//! network. docs/security.md explains each import that is allowed.
 
 use aisgate_tests::wapc_host::policy_wasm;
 use wasmtime_provider::wasmtime::{Engine, Module};
 
 /// Every import the module may have, and why.
-const ALLOWED: [(&str, &str, &str); 9] = [
+const ALLOWED: [(&str, &str, &str); 14] = [
     ("wapc", "__guest_request", "waPC: read the call's payload"),
+    ("wapc", "__host_call", "waPC: Kubernetes lookups (clusterContext.enabled only)"),
+    ("wapc", "__host_response_len", "waPC: a lookup's answer"),
+    ("wapc", "__host_response", "waPC: a lookup's answer"),
+    ("wapc", "__host_error_len", "waPC: a failed lookup"),
+    ("wapc", "__host_error", "waPC: a failed lookup"),
     ("wapc", "__guest_response", "waPC: return the answer"),
     ("wapc", "__guest_error", "waPC: return an error"),
     ("wasi_snapshot_preview1", "random_get", "hash-map seeds"),
@@ -40,11 +46,10 @@ fn the_module_imports_nothing_beyond_the_allowed_list() {
 }
 
 #[test]
-fn no_host_calls_files_network_or_stdin() {
+fn no_files_network_or_stdin() {
     let imports = imports();
-    let forbidden = |module: &str, name: &str| {
-        (module == "wapc" && name.starts_with("__host"))
-            || name.starts_with("sock_")
+    let forbidden = |_module: &str, name: &str| {
+        name.starts_with("sock_")
             || name.starts_with("path_")
             || name.starts_with("fd_prestat")
             || matches!(name, "fd_read" | "fd_pread" | "fd_readdir" | "fd_seek" | "poll_oneoff")

@@ -197,7 +197,7 @@ fn settings_accepted_and_refused() {
         ),
         (
             json!({"aisStorageClass": ["x"]}),
-            json!({"valid": false, "message": "settings: (root): unknown field `aisStorageClass`, expected one of `rules`, `mutations`, `exemptions`, `aisStorageClasses`, `staticStorageClasses`, `topologyKeys`, `sharedNodeAnnotation`, `networkCsiDrivers`, `statefulSetSelector`, `clusterContext`"}),
+            json!({"valid": false, "message": "settings: (root): unknown field `aisStorageClass`, expected one of `rules`, `mutations`, `exemptions`, `aisStorageClasses`, `staticStorageClasses`, `topologyKeys`, `sharedNodeAnnotation`, `networkCsiDrivers`, `statefulSetSelector`, `clusterContext`, `limits`"}),
         ),
     ];
     for (settings, expected) in cases {
@@ -226,7 +226,7 @@ fn malformed_requests_are_rejected_with_a_reason_never_a_trap() {
         ),
         (
             serde_json::to_vec(&json!({"request": admission_request("CREATE", &json!({"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": "x"}}), None), "settings": {"bogus": 1}})).unwrap(),
-            "aisgate: invalid settings: (root): unknown field `bogus`, expected one of `rules`, `mutations`, `exemptions`, `aisStorageClasses`, `staticStorageClasses`, `topologyKeys`, `sharedNodeAnnotation`, `networkCsiDrivers`, `statefulSetSelector`, `clusterContext`",
+            "aisgate: invalid settings: (root): unknown field `bogus`, expected one of `rules`, `mutations`, `exemptions`, `aisStorageClasses`, `staticStorageClasses`, `topologyKeys`, `sharedNodeAnnotation`, `networkCsiDrivers`, `statefulSetSelector`, `clusterContext`, `limits`",
         ),
     ];
     for (payload, message) in cases {

@@ -332,7 +332,7 @@ mod tests {
         );
         assert_eq!(
             error("rules: [\n"),
-            "metadata.yml:2:1: YAML syntax error: while parsing a node, did not find expected node content"
+            "metadata.yml:1:9: YAML syntax error: while parsing a node, did not find expected node content"
         );
     }
 }

@@ -90,17 +90,28 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<ReportError>) {
 
 fn read_file(path: &Path, collected: &mut Collected) {
     let name = path.display().to_string();
-    let result = std::fs::read(path).map_err(|e| format!("cannot read: {e}")).and_then(|bytes| {
-        String::from_utf8(bytes)
-            .map_err(|e| format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))
-    });
+    let result = std::fs::read(path)
+        .map_err(|e| (1, 1, format!("cannot read: {e}")))
+        .and_then(|bytes| String::from_utf8(bytes).map_err(|e| not_utf8(e.as_bytes(), e.utf8_error().valid_up_to())));
     match result {
         Ok(text) => collected.loaded.push(Loaded { name, text }),
-        Err(message) => {
+        Err((line, column, message)) => {
             collected.unreadable += 1;
-            collected.errors.push(ReportError::new(&name, 1, 1, message));
+            collected.errors.push(ReportError::new(&name, line, column, message));
         }
     }
+}
+
+/// Where the first byte that is not UTF-8 is (line, column, message); `valid` bytes before it are.
+fn not_utf8(bytes: &[u8], valid: usize) -> (usize, usize, String) {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return (1, 1, "not UTF-8 text: UTF-16 (byte order mark); save the file as UTF-8".to_owned());
+    }
+    let before = bytes.get(..valid).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or_default();
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |last| last.chars().count()) + 1;
+    let byte = bytes.get(valid).copied().unwrap_or_default();
+    (line, column, format!("not UTF-8 text: byte 0x{byte:02X} at offset {valid}; save the file as UTF-8"))
 }
 
 /// Reads one file or stdin (`-`) whole.

@@ -234,7 +234,7 @@ fn settings_errors_name_the_file_line_and_field() {
         run.stderr,
         "aisgate: settings/unknown-key.yaml:3:1: invalid settings: (root): unknown field `mutation`, expected one of \
          `rules`, `mutations`, `exemptions`, `aisStorageClasses`, `staticStorageClasses`, `topologyKeys`, `sharedNodeAnnotation`, \
-         `networkCsiDrivers`, `statefulSetSelector`, `clusterContext`\n"
+         `networkCsiDrivers`, `statefulSetSelector`, `clusterContext`, `limits`\n"
     );
     let run = aisgate(&["lint", "bundle", "--settings", "settings/bad-level.yaml"]);
     assert_eq!(run.code, 2);
@@ -487,7 +487,7 @@ fn hostile_yaml_is_refused_with_its_location() {
     let report: Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(
         report["errors"][0]["message"],
-        "aliases expand to more than 100000 nodes (the alias limit); refusing a possible YAML bomb"
+        "aliases expand to too many nodes (a possible YAML bomb), over the limit of 100000 nodes; raise it with the setting limits.maxAliasNodes"
     );
     assert_eq!((report["errors"][0]["line"].as_u64(), report["errors"][0]["file"].as_str()), (Some(5), Some("-")));
     let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
@@ -495,7 +495,11 @@ fn hostile_yaml_is_refused_with_its_location() {
     let report: Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(
         (run.code, &report["errors"][0]["message"], &report["errors"][0]["column"]),
-        (2, &json!("nesting deeper than 128 levels (the depth limit)"), &json!(129))
+        (
+            2,
+            &json!("nesting too deep, over the limit of 128 levels; raise it with the setting limits.maxDepth"),
+            &json!(129)
+        )
     );
 }
 
@@ -512,7 +516,7 @@ fn binary_files_are_reported_not_read() {
     let file = dir.join("latin1.yaml").display().to_string();
     assert_eq!(
         report["errors"],
-        json!([{"file": file, "line": 1, "column": 1, "message": "not UTF-8 text (invalid byte at offset 32)"}])
+        json!([{"file": file, "line": 2, "column": 10, "message": "not UTF-8 text: byte 0xE9 at offset 32; save the file as UTF-8"}])
     );
     assert_eq!(report["summary"]["files"], 1);
 }

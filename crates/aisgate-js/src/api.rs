@@ -170,7 +170,7 @@ spec:
     fn fix_refuses_unreadable_input() {
         assert_eq!(
             fix("a: [1, 2\n", None, today()).unwrap_err().to_string(),
-            "-:2:1: YAML syntax error: while parsing a flow sequence, expected ',' or ']'"
+            "-:1:9: YAML syntax error: while parsing a flow sequence, expected ',' or ']'"
         );
     }
 
@@ -217,7 +217,7 @@ spec:
         let error = lint("", Some(SettingsInput::Text("rules: [")), &LintOptions::default(), today()).unwrap_err();
         assert_eq!(
             error.to_string(),
-            "settings:2:1: YAML syntax error: while parsing a node, did not find expected node content"
+            "settings:1:9: YAML syntax error: while parsing a node, did not find expected node content"
         );
     }
 
@@ -246,6 +246,6 @@ spec:
     fn unreadable_text_is_an_error_in_the_report_not_a_throw() {
         let report = lint("kind: [\n", None, &LintOptions::default(), today()).unwrap();
         assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
-        assert_eq!((report.errors[0].file.as_str(), report.errors[0].line), ("-", 2));
+        assert_eq!((report.errors[0].file.as_str(), report.errors[0].line), ("-", 1));
     }
 }

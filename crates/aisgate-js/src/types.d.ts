@@ -128,7 +128,7 @@ export interface RuleInfo {
   /** The default severity. */
   severity: Severity;
   /** `update` rules need the previous version (`LintOptions.old`). */
-  scope: "object" | "update";
+  scope: "object" | "update" | "bundle" | "object / bundle";
   summary: string;
   fix: {
     summary: string;

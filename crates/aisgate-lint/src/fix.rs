@@ -614,6 +614,6 @@ spec:
         assert_eq!(fixed, text);
         assert_eq!(changes, []);
         assert_eq!(errors.len(), 1);
-        assert_eq!((errors[0].line, errors[0].column), (4, 1));
+        assert_eq!((errors[0].line, errors[0].column), (3, 8));
     }
 }

@@ -118,7 +118,7 @@ mod tests {
         let error = parse_settings("rules:\n  a: [\n").unwrap_err();
         assert_eq!(
             error.in_file("s.yaml"),
-            "s.yaml:3:1: YAML syntax error: while parsing a node, did not find expected node content"
+            "s.yaml:2:7: YAML syntax error: while parsing a node, did not find expected node content"
         );
         assert_eq!(error.to_string(), error.in_file("settings"));
         assert_eq!(error.invalid, None);

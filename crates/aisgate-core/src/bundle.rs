@@ -616,19 +616,6 @@ pub fn ordinal_ranges(ordinals: &[u32], max_ranges: usize) -> String {
     parts.join(", ")
 }
 
-/// The first message that fits in 120 characters, else the last.
-#[must_use]
-pub fn fit(candidates: Vec<String>) -> String {
-    let mut last = String::new();
-    for candidate in candidates {
-        if candidate.chars().count() <= 120 {
-            return candidate;
-        }
-        last = candidate;
-    }
-    last
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -130,6 +130,20 @@ pub fn fit_message(value: &str, make: impl Fn(&str) -> String) -> String {
     make(&elide(value, value.chars().count().saturating_sub(excess).max(8)))
 }
 
+/// The first message that fits in [`MAX_MESSAGE`] characters, else the last (list the
+/// candidates from the most to the least detailed).
+#[must_use]
+pub fn first_fitting(candidates: Vec<String>) -> String {
+    let mut last = String::new();
+    for candidate in candidates {
+        if candidate.chars().count() <= MAX_MESSAGE {
+            return candidate;
+        }
+        last = candidate;
+    }
+    last
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

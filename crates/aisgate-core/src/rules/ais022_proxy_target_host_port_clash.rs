@@ -2,10 +2,11 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use std::collections::BTreeMap;
 
-use crate::bundle::{BundleCheck, BundleViolation, HostPort, Workload, fit, matching_nodes};
+use crate::bundle::{BundleCheck, BundleViolation, HostPort, Workload, matching_nodes};
 use crate::declare_rule;
 use crate::model::AisObject;
 use crate::model::aistore::Role;
+use crate::names;
 use crate::path::JsonPath;
 use crate::rule::{Check, Rule, RuleMeta, Violation};
 
@@ -117,7 +118,7 @@ fn clash_message(port: &HostPort, other: &Workload, check: &BundleCheck<'_>) -> 
         Role::Target => "targets",
     };
     let role = other.role.as_str();
-    fit(vec![
+    names::first_fitting(vec![
         format!(
             "hostPort {}/{} is also bound by {roles} of {name}, which can share nodes with these pods: one stays Pending",
             port.port, port.protocol

@@ -75,18 +75,6 @@ declare_rule! {
     }
 }
 
-/// The first message that fits in 120 characters, else the last (the shortest form).
-fn fit(candidates: Vec<String>) -> String {
-    let mut last = String::new();
-    for candidate in candidates {
-        if candidate.chars().count() <= 120 {
-            return candidate;
-        }
-        last = candidate;
-    }
-    last
-}
-
 fn short(text: &str) -> String {
     names::abbreviate(text, 40)
 }
@@ -128,7 +116,7 @@ fn check_templates(sts: &StatefulSet, out: &mut Vec<Violation>) {
         let follows_docs = docs.as_deref() == Some(name);
         let (name, path, cluster) = (short(name), short(path), short(&cluster));
         let message = match docs {
-            Some(_) if follows_docs => fit(vec![
+            Some(_) if follows_docs => names::first_fitting(vec![
                 format!(
                     "template {name} follows the docs' <namespace> form; the operator names it {expected} (cluster {cluster})"
                 ),
@@ -137,7 +125,7 @@ fn check_templates(sts: &StatefulSet, out: &mut Vec<Violation>) {
             ]),
             Some(docs) => {
                 let docs = short(&docs);
-                fit(vec![
+                names::first_fitting(vec![
                     format!(
                         "template {name} for {path} should be {expected} (<cluster><mountPath>; docs' <namespace> form: {docs})"
                     ),
@@ -147,7 +135,7 @@ fn check_templates(sts: &StatefulSet, out: &mut Vec<Violation>) {
                     format!("rename template to {expected} (<cluster><mountPath>)"),
                 ])
             }
-            None => fit(vec![
+            None => names::first_fitting(vec![
                 format!(
                     "template {name} for {path} should be {expected} (<cluster><mountPath>): PVs keyed on that name won't bind"
                 ),
@@ -176,7 +164,7 @@ fn claim_name_problem(
         };
         let consequence =
             if what == "PVC" { "no StatefulSet pod will use it" } else { "no target's claim will bind this PV" };
-        return Some(fit(vec![
+        return Some(names::first_fitting(vec![
             format!("{what} {shown} is not {form}: {consequence}; use that form"),
             format!("{what} {shown} is not {form}; use that form"),
         ]));
@@ -184,7 +172,7 @@ fn claim_name_problem(
     if let Some(role) = role
         && role.as_str() != claim.role
     {
-        return Some(fit(vec![
+        return Some(names::first_fitting(vec![
             format!(
                 "{what} {shown} names a {} claim but the object is labelled {}; use -{}-<i>",
                 claim.role,
@@ -200,7 +188,7 @@ fn claim_name_problem(
     let Some(template) = claim.prefix.strip_suffix(cluster).and_then(|t| t.strip_suffix('-')).filter(|t| !t.is_empty())
     else {
         let c = short(cluster);
-        return Some(fit(vec![
+        return Some(names::first_fitting(vec![
             format!(
                 "{what} {shown} is not a claim of StatefulSet {c}-{role}: expected <template>-{c}-{role}-{ordinal}"
             ),
@@ -212,7 +200,7 @@ fn claim_name_problem(
     }
     let operator = operator_form_of_docs_form(template, namespace, cluster)?;
     let operator = short(&format!("{operator}-{cluster}-{role}-{ordinal}"));
-    Some(fit(vec![
+    Some(names::first_fitting(vec![
         format!("{what} {shown} follows the docs' <namespace> form; the operator's claim is {operator}"),
         format!("{what} {shown} uses the namespace; the operator's claim is {operator}"),
         format!("use the operator's claim name {operator}"),

@@ -1,6 +1,6 @@
 use std::collections::BTreeMap;
 
-use crate::bundle::{BundleCheck, BundleViolation, fit, ordinal_ranges};
+use crate::bundle::{BundleCheck, BundleViolation, ordinal_ranges};
 use crate::declare_rule;
 use crate::names;
 use crate::rule::{Rule, RuleMeta};
@@ -95,7 +95,7 @@ impl Rule for ClaimWithoutVolume {
                 let (which, stay) = if ordinals.len() == 1 { ("target", "it stays") } else { ("targets", "they stay") };
                 let list = ordinal_ranges(&ordinals, 4);
                 let count = ordinals.len();
-                let message = fit(vec![
+                let message = names::first_fitting(vec![
                     format!(
                         "{mount}: no PV can bind the claim of {which} {list} (class {class}, {size}): {stay} Pending; add PVs"
                     ),

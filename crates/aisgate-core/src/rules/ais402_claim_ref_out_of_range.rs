@@ -1,4 +1,4 @@
-use crate::bundle::{Analysis, BundleCheck, BundleViolation, Cluster, fit};
+use crate::bundle::{Analysis, BundleCheck, BundleViolation, Cluster};
 use crate::declare_rule;
 use crate::names;
 use crate::path::JsonPath;
@@ -84,7 +84,7 @@ fn check_volume(analysis: &Analysis, namespace: &str, name: &str) -> Option<(usi
             }
             return Some((
                 c,
-                fit(vec![
+                names::first_fitting(vec![
                     format!(
                         "pre-bound to {shown_claim}, but {sts} has {replicas} replicas (0-{}): PV stays unused; check size",
                         replicas.saturating_sub(1)
@@ -100,7 +100,7 @@ fn check_volume(analysis: &Analysis, namespace: &str, name: &str) -> Option<(usi
         let template = names::abbreviate(template, 40);
         return Some((
             c,
-            fit(vec![
+            names::first_fitting(vec![
                 format!(
                     "pre-bound to template {template}, which {sts} does not have (templates: {known}): PV stays unused"
                 ),

@@ -1,6 +1,6 @@
 use std::collections::BTreeMap;
 
-use crate::bundle::{BundleCheck, BundleViolation, fit, name_list};
+use crate::bundle::{BundleCheck, BundleViolation, name_list};
 use crate::declare_rule;
 use crate::names::{self, ClaimName};
 use crate::path::JsonPath;
@@ -68,7 +68,7 @@ impl Rule for DuplicateClaimRef {
             for &id in volumes {
                 let others = name_list(volumes.iter().filter(|&&v| v != id).map(|&v| check.name(v)), 3);
                 let claim = names::abbreviate(&format!("{namespace}/{name}"), 50);
-                let message = fit(vec![
+                let message = names::first_fitting(vec![
                     format!("{claim} is also the claimRef of {others}: a claim binds one PV, the rest stay unused"),
                     format!("claimRef also used by {others}: only one of them will bind"),
                 ]);

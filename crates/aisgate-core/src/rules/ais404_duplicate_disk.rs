@@ -1,6 +1,6 @@
 use std::collections::BTreeSet;
 
-use crate::bundle::{BundleCheck, BundleViolation, fit};
+use crate::bundle::{BundleCheck, BundleViolation};
 use crate::context::{EntryId, Object};
 use crate::declare_rule;
 use crate::names;
@@ -98,7 +98,7 @@ impl Rule for DuplicateDisk {
                     } else {
                         ("inside the path of", "the parent path of")
                     };
-                    let message = fit(vec![
+                    let message = names::first_fitting(vec![
                         format!(
                             "{key} {shown_path} on {shown_node} is {here} PV {that}: one disk, two PVs; use a separate disk"
                         ),
@@ -111,7 +111,7 @@ impl Rule for DuplicateDisk {
                         .and_then(|e| e.as_pv())
                         .and_then(|pv| pv.disk_path())
                         .map_or((key, shown_path.clone()), |(k, p)| (k, format!("/{}", components(p).join("/"))));
-                    let message = fit(vec![
+                    let message = names::first_fitting(vec![
                         format!(
                             "{other_key} {other_path} on {shown_node} is {there} PV {this}: one disk, two PVs; use a separate disk"
                         ),

@@ -1,6 +1,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::bundle::{BundleCheck, BundleViolation, fit, name_list};
+use crate::bundle::{BundleCheck, BundleViolation, name_list};
 use crate::context::EntryId;
 use crate::declare_rule;
 use crate::names;
@@ -78,7 +78,7 @@ impl Rule for OrdinalSplitAcrossNodes {
                         others.iter().map(|(n, v)| format!("{} on {}", check.name(*v), names::abbreviate(n, 30))),
                         2,
                     );
-                    let message = fit(vec![
+                    let message = names::first_fitting(vec![
                         format!(
                             "pod {pod} needs this PV on {} and {elsewhere}: it can never schedule; keep its disks on one node",
                             names::abbreviate(node, 30)

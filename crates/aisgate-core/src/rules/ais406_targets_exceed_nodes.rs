@@ -1,6 +1,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::bundle::{Analysis, BundleCheck, BundleViolation, fit, matching_nodes, name_list, node_admits};
+use crate::bundle::{Analysis, BundleCheck, BundleViolation, matching_nodes, name_list, node_admits};
 use crate::context::{Context, EntryId, Object};
 use crate::declare_rule;
 use crate::names;
@@ -164,7 +164,7 @@ impl Rule for TargetsExceedNodes {
                 let message = if count == 0 {
                     format!("{replicas} targets but no Node matches the target nodeSelector: all stay Pending")
                 } else {
-                    fit(vec![
+                    names::first_fitting(vec![
                         format!(
                             "{replicas} targets need a node each (required anti-affinity), but {by} ({listed}): {stay} Pending"
                         ),
@@ -193,7 +193,7 @@ impl Rule for TargetsExceedNodes {
                     let pending = replicas - count;
                     let stay = if pending == 1 { "1 stays".to_owned() } else { format!("{pending} stay") };
                     let disks = if count == 1 { "1 disk".to_owned() } else { format!("{count} disks") };
-                    let message = fit(vec![
+                    let message = names::first_fitting(vec![
                         format!(
                             "{replicas} targets share node {node}, which has {disks} for {mount}: {stay} Pending; add PVs"
                         ),

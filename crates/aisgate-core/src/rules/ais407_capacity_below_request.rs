@@ -1,6 +1,6 @@
 use std::collections::BTreeSet;
 
-use crate::bundle::{BundleCheck, BundleViolation, Template, fit, labelled_for};
+use crate::bundle::{BundleCheck, BundleViolation, Template, labelled_for};
 use crate::declare_rule;
 use crate::model::volume::PersistentVolume;
 use crate::names;
@@ -60,7 +60,7 @@ fn too_small(pv: &PersistentVolume, template: &Template) -> bool {
 fn message(pv: &PersistentVolume, template: &Template, claim: &str) -> String {
     let capacity = names::abbreviate(pv.capacity_text().unwrap_or_default(), 20);
     let request = names::abbreviate(template.request_text.as_deref().unwrap_or_default(), 20);
-    fit(vec![
+    names::first_fitting(vec![
         format!("capacity {capacity} is below the {request} request of {claim}: it never binds; raise capacity"),
         format!("capacity {capacity} is below the {request} request of its claim: it never binds"),
     ])

@@ -1,6 +1,6 @@
 use std::collections::HashMap;
 
-use crate::bundle::{BundleCheck, BundleViolation, Cluster, fit, labelled_for};
+use crate::bundle::{BundleCheck, BundleViolation, Cluster, labelled_for};
 use crate::context::EntryId;
 use crate::declare_rule;
 use crate::model::volume::PersistentVolume;
@@ -95,7 +95,7 @@ impl Rule for StorageClassMismatch {
                     continue;
                 }
                 let (has, wants) = (shown_class(pv.class()), shown_class(class));
-                let message = fit(vec![
+                let message = names::first_fitting(vec![
                     format!(
                         "class {has}, but its claim {} asks {wants}: binds only as pre-bound; set {wants}",
                         names::abbreviate(&claim.name, 40)
@@ -133,7 +133,7 @@ impl Rule for StorageClassMismatch {
                     continue; // Another field keeps it out (AIS409, access or volume mode).
                 }
                 let (has, wants) = (shown_class(pv.class()), shown_class(class));
-                let message = fit(vec![
+                let message = names::first_fitting(vec![
                     format!(
                         "class {has}, but the {} claims it is meant for ask {wants}: it never binds; set {wants}",
                         cluster.display()

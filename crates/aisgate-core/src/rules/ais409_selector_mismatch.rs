@@ -1,6 +1,6 @@
 use std::collections::BTreeSet;
 
-use crate::bundle::{BundleCheck, BundleViolation, Cluster, fit, labelled_for};
+use crate::bundle::{BundleCheck, BundleViolation, Cluster, labelled_for};
 use crate::declare_rule;
 use crate::model::volume::PersistentVolume;
 use crate::names;
@@ -101,7 +101,7 @@ impl Rule for SelectorMismatch {
                     let message = if wanted.is_empty() {
                         short
                     } else {
-                        fit(vec![
+                        names::first_fitting(vec![
                             format!(
                                 "labels match no claim selector of {sts} (missing {wanted}): it never binds; fix the labels"
                             ),

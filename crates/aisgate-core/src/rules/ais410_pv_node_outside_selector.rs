@@ -1,4 +1,4 @@
-use crate::bundle::{BundleCheck, BundleViolation, fit, node_admits};
+use crate::bundle::{BundleCheck, BundleViolation, node_admits};
 use crate::declare_rule;
 use crate::model::statefulset::HOSTNAME_LABEL;
 use crate::names;
@@ -82,7 +82,7 @@ impl Rule for PvNodeOutsideSelector {
                         format!("lacks {missing}")
                     }
                 };
-                let message = fit(vec![
+                let message = names::first_fitting(vec![
                     format!("node {shown} can't run {sts} pods ({why}): the PV is never used; move it or the selector"),
                     format!("node {shown} can't run {sts} pods ({why}): the PV is never used"),
                     format!("node {shown} can't run {sts} pods: the PV is never used"),

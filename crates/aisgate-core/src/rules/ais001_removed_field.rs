@@ -27,7 +27,7 @@ declare_rule! {
     /// target on a node stays `Pending`.
     ///
     /// Because pruning happens before admission webhooks run, the policy never sees these
-    /// fields: only offline linting (`aisgate check`, CI) can catch them.
+    /// fields: only offline linting (`aisgate lint`, CI) can catch them.
     ///
     /// ## Example
     /// ```yaml

@@ -20,6 +20,8 @@ pub mod registry;
 pub mod rule;
 pub mod rules;
 pub mod settings;
+#[cfg(test)]
+mod testing;
 
 pub use context::{Context, Inventory};
 pub use engine::{BundleFinding, Change, Engine, FixScope, Outcome, Report, Suppressed};

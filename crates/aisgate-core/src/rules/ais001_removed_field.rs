@@ -181,20 +181,12 @@ fn move_anti_affinity(spec: &mut Map<String, Value>, value: Value) -> String {
 mod tests {
     use serde_json::{Value, json};
 
-    use crate::engine::{Engine, FixScope};
+    use crate::engine::FixScope;
     use crate::rule::Operation;
-    use crate::settings::Settings;
+    use crate::testing::{aistore, fixed};
 
     fn fix(object: &Value, scope: FixScope) -> Value {
-        let engine = Engine::new(Settings::default(), None);
-        let outcome = engine.check_and_fix(object, None, Operation::Create, scope).unwrap().unwrap();
-        outcome.fixed.unwrap_or_else(|| object.clone())
-    }
-
-    fn aistore(spec: Value) -> Value {
-        let mut object = json!({"apiVersion": "ais.nvidia.com/v1beta1", "kind": "AIStore", "metadata": {"name": "ais", "namespace": "ais"}});
-        object["spec"] = spec;
-        object
+        fixed(object, Operation::Create, scope)
     }
 
     #[test]

@@ -258,21 +258,12 @@ fn migrate_state_storage(
 mod tests {
     use serde_json::{Value, json};
 
-    use crate::engine::{Engine, FixScope};
+    use crate::engine::FixScope;
     use crate::rule::Operation;
-    use crate::settings::Settings;
+    use crate::testing::{aistore, fixed};
 
     fn fix(object: &Value, operation: Operation) -> Value {
-        let engine = Engine::new(Settings::default(), None);
-        let old = (operation == Operation::Update).then(|| object.clone());
-        let outcome = engine.check_and_fix(object, old.as_ref(), operation, FixScope::Admission).unwrap().unwrap();
-        outcome.fixed.unwrap_or_else(|| object.clone())
-    }
-
-    fn aistore(spec: Value) -> Value {
-        let mut object = json!({"apiVersion": "ais.nvidia.com/v1beta1", "kind": "AIStore", "metadata": {"name": "ais", "namespace": "ais"}});
-        object["spec"] = spec;
-        object
+        fixed(object, operation, FixScope::Admission)
     }
 
     #[test]

@@ -100,7 +100,8 @@ pub struct Gathered<'d> {
 #[derive(Debug)]
 pub struct ParsedInputs<'a> {
     pub files: Vec<(&'a str, Parsed)>,
-    bases: Vec<Vec<Vec<JsonPath>>>,
+    /// Per file and document, where its objects sit; `None`: not a Kubernetes object.
+    bases: Vec<Vec<Option<Vec<JsonPath>>>>,
 }
 
 impl<'a> ParsedInputs<'a> {
@@ -114,7 +115,7 @@ impl<'a> ParsedInputs<'a> {
                 parsed
                     .documents
                     .iter()
-                    .map(|d| objects(d).unwrap_or_default().into_iter().map(|(base, _)| base).collect())
+                    .map(|d| objects(d).map(|found| found.into_iter().map(|(base, _)| base).collect()))
                     .collect()
             })
             .collect();
@@ -127,6 +128,7 @@ impl<'a> ParsedInputs<'a> {
         let mut gathered = Vec::new();
         for ((name, parsed), bases) in self.files.iter().zip(&self.bases) {
             for (document, bases) in parsed.documents.iter().zip(bases) {
+                let Some(bases) = bases else { continue };
                 for ((_, value), base) in objects(document).unwrap_or_default().into_iter().zip(bases) {
                     gathered.push((Location { file: name, document, base }, value));
                 }
@@ -238,10 +240,10 @@ pub fn lint(engine: &Engine, inputs: &[Input<'_>], old: &[Input<'_>], limits: &L
         admitted.push(*input);
     }
     let parsed = ParsedInputs::parse(&admitted, limits);
-    for (name, file) in &parsed.files {
-        for document in &file.documents {
+    for ((name, file), bases) in parsed.files.iter().zip(&parsed.bases) {
+        for (document, bases) in file.documents.iter().zip(bases) {
             report.summary.documents += 1;
-            if objects(document).is_none() {
+            if bases.is_none() {
                 report.summary.skipped += 1;
                 continue;
             }

@@ -21,7 +21,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use aisgate_core::{Engine, Settings};
-use aisgate_lint::{Input, Limits, source};
+use aisgate_lint::{Input, Limits, Parallelism, source};
 
 fn generate(targets: usize) -> String {
     let mut text = String::new();
@@ -104,16 +104,18 @@ fn one(targets: usize, runs: usize) {
     assert_eq!(report.summary.deny, 0, "a clean cluster: {:?}", report.findings.first());
     drop(report);
 
-    let (parse, _) = measure(runs, || {
-        let parsed = source::parse(&text, &limits);
-        assert!(parsed.error.is_none());
-    });
     let (lint, lint_cpu) = measure(runs, || {
         let _ = aisgate_lint::lint(&engine, &inputs, &[], &limits);
     });
-    // Peak memory of parsing and linting (the rules-across-objects timing below keeps every
-    // document parsed at once, as `lint` need not).
+    // Peak memory of linting, before the timings below that keep every document parsed at once.
     let peak = peak_rss_kib().unwrap_or_default();
+    // Parsing alone, with the reader `lint` uses: the same parts on the same threads.
+    let (parse, parse_cpu) = measure(runs, || {
+        let documents = aisgate_lint::read::parse_only(&inputs, &limits, Parallelism::default());
+        assert_eq!(documents, 2 + 3 * targets);
+    });
+    // And as `source::parse` reads (one thread, every document kept).
+    let (parse_kept, _) = measure(runs, || assert!(source::parse(&text, &limits).error.is_none()));
     let bundle = {
         let parsed = aisgate_lint::ParsedInputs::parse(&inputs, &limits);
         let gathered = parsed.gather();
@@ -125,18 +127,24 @@ fn one(targets: usize, runs: usize) {
     let mb = text.len() as f64 / 1e6;
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     let per_second = |d: Duration| objects as f64 / d.as_secs_f64();
-    let cpu = lint_cpu.filter(|cpu| !cpu.is_zero()).map_or_else(
-        || "cpu ?".to_owned(),
-        |cpu| format!("cpu {:>7.1} ms = {:>7.0} objects/s per core", ms(cpu), per_second(cpu)),
-    );
+    let cpu = |cpu: Option<Duration>| {
+        cpu.filter(|cpu| !cpu.is_zero()).map_or_else(|| "cpu ?".to_owned(), |cpu| format!("cpu {:>6.1} ms", ms(cpu)))
+    };
+    let per_core = lint_cpu.filter(|cpu| !cpu.is_zero()).map_or(0.0, per_second);
     println!(
-        "targets {targets:>6}  objects {objects:>6}  {mb:>5.1} MB | parse {:>7.1} ms | lint {:>7.1} ms \
-         {:>7.0} objects/s {:>5.1} MB/s, {cpu} | lint/parse {:>4.2} | rules across objects {:>6.1} ms | peak {:>6.1} MiB",
-        ms(parse),
+        "targets {targets:>6}  objects {objects:>6}  {mb:>4.1} MB  threads {}\n  \
+         lint  {:>7.1} ms ({}) {:>7.0} objects/s {:>5.1} MB/s; per CPU-second {per_core:>7.0} objects/s\n  \
+         parse {:>7.1} ms ({}) alone, same reader; lint/parse {:>4.2}; source::parse (all kept, one thread) {:>7.1} ms\n  \
+         rules across objects {:>6.1} ms; peak memory (VmHWM) of lint {:>6.1} MiB",
+        Parallelism::default().threads,
         ms(lint),
+        cpu(lint_cpu),
         per_second(lint),
         mb / lint.as_secs_f64(),
+        ms(parse),
+        cpu(parse_cpu),
         lint.as_secs_f64() / parse.as_secs_f64(),
+        ms(parse_kept),
         ms(bundle),
         peak as f64 / 1024.0,
     );

@@ -50,12 +50,12 @@ pub fn run(args: &PlanArgs) -> Result<ExitCode> {
     let mut errors = collected.errors.clone();
     let inputs = collected.inputs();
     let limits = engine.settings().limits;
-    let mut report = aisgate_lint::lint(&engine, &inputs, &[], &limits);
-    errors.append(&mut report.errors);
-    let parsed = aisgate_lint::ParsedInputs::parse(&inputs, &limits);
-    let gathered = parsed.gather();
-    let (inventory, _) = aisgate_lint::inventory(&engine, &gathered);
+    // One pass: the plan and the findings come from the same inventory and analysis.
+    let read = aisgate_lint::read(&engine, &inputs, &[], &limits);
+    let inventory = read.inventory();
     let analysis = Analysis::new(&inventory, engine.settings());
+    let mut report = read.judge(&engine, &inventory, &analysis);
+    errors.append(&mut report.errors);
     let plan = aisgate_core::plan::plan(&inventory, &analysis);
     let across = |f: &&ReportFinding| registry::find(f.code).is_some_and(|r| r.meta().scope.across_objects());
     let problems: Vec<&ReportFinding> = report.findings.iter().filter(across).collect();

@@ -7,6 +7,7 @@
 //! Kubernetes lookups plus the object under admission. Nothing here reads files or calls
 //! hosts.
 
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, HashMap};
 
 use serde_json::Value;
@@ -23,31 +24,70 @@ use crate::settings::Settings;
 /// An object's position in a [`Context`].
 pub type EntryId = usize;
 
-/// A decoded object of a kind bundle rules read.
+/// A decoded object of a kind bundle rules read. Boxed: the typed views are large (an
+/// `AiStore` over 1 KB) and a context of a large bundle holds tens of thousands of them.
 #[derive(Debug, Clone)]
-#[allow(clippy::large_enum_variant)] // one per object, held once
 pub enum Object {
-    AiStore(AiStore),
+    AiStore(Box<AiStore>),
     /// Any StatefulSet; `Some` workload when it is an AIS proxy or target.
-    StatefulSet(StatefulSet, Option<AisWorkload>),
+    StatefulSet(Box<StatefulSet>, Option<AisWorkload>),
     /// Any PV; `true` when it is an AIS PV by itself (rules.md, "AIS objects").
-    PersistentVolume(PersistentVolume, bool),
-    PersistentVolumeClaim(PersistentVolumeClaim),
-    StorageClass(StorageClass),
-    Node(Node),
+    PersistentVolume(Box<PersistentVolume>, bool),
+    PersistentVolumeClaim(Box<PersistentVolumeClaim>),
+    StorageClass(Box<StorageClass>),
+    Node(Box<Node>),
+}
+
+/// Gives back the JSON of an object a context holds only decoded (by its origin): offline
+/// linting keeps the typed objects of a large bundle, not every document's JSON, and reads
+/// again only the objects a finding is about.
+pub trait RawSource {
+    /// The JSON of the object with this origin; `None` if it cannot be read again.
+    fn raw(&self, origin: usize) -> Option<Value>;
+}
+
+/// An entry's JSON: held by the caller, or read again on first use.
+enum Raw<'a> {
+    Given(&'a Value),
+    Lazy(&'a dyn RawSource, OnceCell<Value>),
+}
+
+impl std::fmt::Debug for Raw<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Raw::Given(value) => f.debug_tuple("Given").field(value).finish(),
+            Raw::Lazy(_, cell) => f.debug_tuple("Lazy").field(cell).finish(),
+        }
+    }
 }
 
 /// One object of a context: its JSON, typed view, identity, and the caller's tag for it
 /// (an index into the caller's own list, used to find the object's file and line).
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Entry<'a> {
-    pub raw: &'a Value,
+    raw: Raw<'a>,
     pub object: Object,
     pub reference: ObjectRef,
     pub origin: usize,
 }
 
+/// An object decoded for a context, not yet in one ([`decode_entry`], [`Inventory::insert_decoded`]).
+#[derive(Debug, Clone)]
+pub struct Decoded {
+    pub object: Object,
+    pub reference: ObjectRef,
+}
+
 impl Entry<'_> {
+    /// The object's JSON (`null` when an object held only decoded cannot be read again).
+    #[must_use]
+    pub fn raw(&self) -> &Value {
+        match &self.raw {
+            Raw::Given(value) => value,
+            Raw::Lazy(source, cell) => cell.get_or_init(|| source.raw(self.origin).unwrap_or(Value::Null)),
+        }
+    }
+
     #[must_use]
     pub fn namespace(&self) -> &str {
         self.reference.namespace.as_deref().unwrap_or_default()
@@ -141,21 +181,18 @@ impl<'a> Inventory<'a> {
         origin: usize,
         settings: &Settings,
     ) -> Result<Option<EntryId>, DecodeError> {
-        let Some(object) = decode(raw, settings)? else { return Ok(None) };
-        let metadata = match &object {
-            Object::AiStore(o) => &o.metadata,
-            Object::StatefulSet(o, _) => &o.metadata,
-            Object::PersistentVolume(o, _) => &o.metadata,
-            Object::PersistentVolumeClaim(o) => &o.metadata,
-            Object::StorageClass(o) => &o.metadata,
-            Object::Node(o) => &o.metadata,
-        };
-        let reference = ObjectRef {
-            api_version: model::text(raw, "apiVersion")?.to_owned(),
-            kind: model::text(raw, "kind")?.to_owned(),
-            namespace: metadata.namespace.clone().filter(|ns| !ns.is_empty()),
-            name: metadata.display_name(),
-        };
+        let Some(decoded) = decode_entry(raw, settings)? else { return Ok(None) };
+        Ok(Some(self.add(decoded, Raw::Given(raw), origin)))
+    }
+
+    /// Adds an object decoded by [`decode_entry`], whose JSON `source` gives back when a
+    /// rule or an exemption asks for it.
+    pub fn insert_decoded(&mut self, decoded: Decoded, source: &'a dyn RawSource, origin: usize) -> EntryId {
+        self.add(decoded, Raw::Lazy(source, OnceCell::new()), origin)
+    }
+
+    fn add(&mut self, decoded: Decoded, raw: Raw<'a>, origin: usize) -> EntryId {
+        let Decoded { object, reference } = decoded;
         let key = identity(&reference);
         if let Some(&existing) = self.by_identity.get(&key) {
             self.forget(existing);
@@ -164,7 +201,7 @@ impl<'a> Inventory<'a> {
         self.by_identity.insert(key, id);
         self.index(id, &object, &reference);
         self.entries.push(Entry { raw, object, reference, origin });
-        Ok(Some(id))
+        id
     }
 
     fn index(&mut self, id: EntryId, object: &Object, reference: &ObjectRef) {
@@ -227,6 +264,27 @@ impl<'a> Inventory<'a> {
     }
 }
 
+/// Decodes an object for a context: its typed view and identity; `Ok(None)` for kinds a
+/// context does not hold. Needs no context, so callers may decode objects in parallel.
+pub fn decode_entry(raw: &Value, settings: &Settings) -> Result<Option<Decoded>, DecodeError> {
+    let Some(object) = decode(raw, settings)? else { return Ok(None) };
+    let metadata = match &object {
+        Object::AiStore(o) => &o.metadata,
+        Object::StatefulSet(o, _) => &o.metadata,
+        Object::PersistentVolume(o, _) => &o.metadata,
+        Object::PersistentVolumeClaim(o) => &o.metadata,
+        Object::StorageClass(o) => &o.metadata,
+        Object::Node(o) => &o.metadata,
+    };
+    let reference = ObjectRef {
+        api_version: model::text(raw, "apiVersion")?.to_owned(),
+        kind: model::text(raw, "kind")?.to_owned(),
+        namespace: metadata.namespace.clone().filter(|ns| !ns.is_empty()),
+        name: metadata.display_name(),
+    };
+    Ok(Some(Decoded { object, reference }))
+}
+
 /// Decodes any object of the kinds in [`KINDS`]; `Ok(None)` for other kinds.
 fn decode(raw: &Value, settings: &Settings) -> Result<Option<Object>, DecodeError> {
     if !raw.is_object() {
@@ -236,22 +294,22 @@ fn decode(raw: &Value, settings: &Settings) -> Result<Option<Object>, DecodeErro
     let kind = model::text(raw, "kind")?;
     let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
     let object = match (group, kind) {
-        ("storage.k8s.io", volume::STORAGE_CLASS_KIND) => Object::StorageClass(model::decode_as(raw)?),
-        ("", node::KIND) => Object::Node(model::decode_as(raw)?),
+        ("storage.k8s.io", volume::STORAGE_CLASS_KIND) => Object::StorageClass(Box::new(model::decode_as(raw)?)),
+        ("", node::KIND) => Object::Node(Box::new(model::decode_as(raw)?)),
         _ => match model::Kind::of(api_version, kind)? {
             None => return Ok(None),
-            Some(model::Kind::AiStore) => Object::AiStore(model::decode_as(raw)?),
+            Some(model::Kind::AiStore) => Object::AiStore(Box::new(model::decode_as(raw)?)),
             Some(model::Kind::StatefulSet) => {
                 let sts: StatefulSet = model::decode_as(raw)?;
                 let workload = model::workload_of(&sts, settings);
-                Object::StatefulSet(sts, workload)
+                Object::StatefulSet(Box::new(sts), workload)
             }
             Some(model::Kind::PersistentVolume) => {
                 let pv: PersistentVolume = model::decode_as(raw)?;
                 let ais = model::is_ais_pv(&pv, settings);
-                Object::PersistentVolume(pv, ais)
+                Object::PersistentVolume(Box::new(pv), ais)
             }
-            Some(model::Kind::PersistentVolumeClaim) => Object::PersistentVolumeClaim(model::decode_as(raw)?),
+            Some(model::Kind::PersistentVolumeClaim) => Object::PersistentVolumeClaim(Box::new(model::decode_as(raw)?)),
         },
     };
     Ok(Some(object))

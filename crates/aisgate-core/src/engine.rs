@@ -8,7 +8,7 @@ use crate::finding::{Finding, Severity};
 use crate::model::{self, DecodeError, Subject};
 use crate::path::JsonPath;
 use crate::registry;
-use crate::rule::{Check, FixInput, Operation, Scope, Violation};
+use crate::rule::{Check, FixInput, Operation, Rule, Scope, Violation};
 use crate::settings::{Date, Exemption, Settings};
 
 /// Most rounds of fixing one object; each round fixes what the previous one brought out.
@@ -225,7 +225,7 @@ impl Engine {
                     path: violation.path,
                     related: Vec::new(),
                 };
-                match self.exemption_for(&finding, subject.raw) {
+                match self.exemption_for(&finding, || subject.raw) {
                     Some(exemption) => report.suppressed.push(Suppressed { finding, reason: exemption.reason.clone() }),
                     None => report.findings.push(finding),
                 }
@@ -242,22 +242,46 @@ impl Engine {
     /// object, code, path and message. Exempt findings carry the exemption's reason.
     #[must_use]
     pub fn check_bundle(&self, context: &dyn Context) -> Vec<BundleFinding> {
-        let rules: Vec<_> = registry::RULES
+        let rules = self.bundle_rules();
+        if rules.is_empty() || context.is_empty() {
+            return Vec::new();
+        }
+        self.run_bundle_rules(&rules, context, &Analysis::new(context, &self.settings))
+    }
+
+    /// [`Engine::check_bundle`] with the analysis of `context` already made (`aisgate plan`
+    /// shows it too).
+    #[must_use]
+    pub fn check_bundle_with(&self, context: &dyn Context, analysis: &Analysis) -> Vec<BundleFinding> {
+        let rules = self.bundle_rules();
+        if rules.is_empty() || context.is_empty() {
+            return Vec::new();
+        }
+        self.run_bundle_rules(&rules, context, analysis)
+    }
+
+    /// The rules across objects the settings switch on, with their levels.
+    fn bundle_rules(&self) -> Vec<(&'static dyn Rule, Severity)> {
+        registry::RULES
             .iter()
             .filter(|rule| rule.meta().scope.across_objects())
             .filter_map(|rule| {
                 let meta = rule.meta();
                 self.settings.level(meta.code, meta.name, meta.severity).map(|level| (*rule, level))
             })
-            .collect();
-        if rules.is_empty() || context.is_empty() {
-            return Vec::new();
-        }
-        let analysis = Analysis::new(context, &self.settings);
-        let check = BundleCheck { context, analysis: &analysis, settings: &self.settings };
+            .collect()
+    }
+
+    fn run_bundle_rules(
+        &self,
+        rules: &[(&'static dyn Rule, Severity)],
+        context: &dyn Context,
+        analysis: &Analysis,
+    ) -> Vec<BundleFinding> {
+        let check = BundleCheck { context, analysis, settings: &self.settings };
         let mut out = Vec::new();
         let mut violations = Vec::new();
-        for (rule, level) in rules {
+        for &(rule, level) in rules {
             let meta = rule.meta();
             violations.clear();
             rule.check_bundle(&check, &mut violations);
@@ -276,7 +300,7 @@ impl Engine {
                     path: violation.path,
                     related: related.iter().filter_map(|&id| context.entry(id)).map(|e| e.reference.clone()).collect(),
                 };
-                let suppressed = self.exemption_for(&finding, entry.raw).map(|e| e.reason.clone());
+                let suppressed = self.exemption_for(&finding, || entry.raw()).map(|e| e.reason.clone());
                 out.push(BundleFinding { subject: violation.subject, finding, related, suppressed });
             }
         }
@@ -292,11 +316,13 @@ impl Engine {
         out
     }
 
-    fn exemption_for(&self, finding: &Finding, raw: &Value) -> Option<&Exemption> {
-        self.settings.exemptions.iter().find(|exemption| self.exempts(exemption, finding, raw))
+    /// The exemption that accepts `finding`, if any; `raw` (the object's JSON) is asked for
+    /// only when an exemption names paths.
+    fn exemption_for<'v>(&self, finding: &Finding, raw: impl Fn() -> &'v Value) -> Option<&Exemption> {
+        self.settings.exemptions.iter().find(|exemption| self.exempts(exemption, finding, &raw))
     }
 
-    fn exempts(&self, exemption: &Exemption, finding: &Finding, raw: &Value) -> bool {
+    fn exempts<'v>(&self, exemption: &Exemption, finding: &Finding, raw: &impl Fn() -> &'v Value) -> bool {
         let rule_matches = exemption.rules.iter().any(|r| r == finding.code || r == finding.rule);
         let in_force = match &exemption.expires {
             None => true,
@@ -313,7 +339,7 @@ impl Engine {
             && glob_matches(&exemption.namespaces, namespace)
             && glob_matches(&exemption.names, &finding.object.name)
             && (exemption.paths.is_empty()
-                || exemption.paths.iter().any(|query| path_selected(query, raw, &finding.path)))
+                || exemption.paths.iter().any(|query| path_selected(query, raw(), &finding.path)))
     }
 }
 

@@ -1,16 +1,27 @@
-//! Benchmark of the rules across objects on generated clusters: one AIStore with N targets
-//! and two disks each (one PV pre-bound by claimRef, one unbound and selected by labels),
-//! one Node per target, a no-provisioner StorageClass. Reports the time of the whole
-//! `lint` (parse, object rules, bundle rules), of the bundle rules alone, and the peak RSS.
-//! A benchmark, not a test:
-//! `cargo run --release -p aisgate-lint --example bench_bundle -- 1000` (one size per run,
-//! so each peak RSS is its own).
+//! Benchmark of offline linting on generated clusters: one AIStore with N targets and two
+//! disks each (one PV pre-bound by claimRef, one unbound and selected by labels), one Node
+//! per target, a no-provisioner StorageClass, as one multi-document YAML stream.
+//! A benchmark, not a test. One command runs both sizes and compares them:
+//!
+//! ```sh
+//! cargo run --release -p aisgate-lint --example bench_bundle             # 1,000 and 10,000 targets
+//! cargo run --release -p aisgate-lint --example bench_bundle -- 2000     # one size
+//! cargo run -p aisgate-lint --example bench_bundle -- --quick            # CI: 100 and 1,000, one run
+//! ```
+//!
+//! Each size runs in a child process of its own, so that each peak memory (`VmHWM`, Linux)
+//! is that size's. Per size it prints the parse-only time (`source::parse`, the reader
+//! `lint` uses), the whole `lint` (parse, rules on each object, rules across objects) as
+//! wall time (median) and CPU time (user + system of every thread, mean), objects per
+//! second and MB/s for both, lint over parse, the rules across objects alone, and the peak
+//! memory. Then the time ratio of the larger size to the smaller.
 
 use std::fmt::Write as _;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use aisgate_core::{Engine, Settings};
-use aisgate_lint::{Input, Limits};
+use aisgate_lint::{Input, Limits, Parallelism, source};
 
 fn generate(targets: usize) -> String {
     let mut text = String::new();
@@ -47,26 +58,41 @@ fn generate(targets: usize) -> String {
     text
 }
 
+/// The process's peak resident memory so far, in KiB.
 fn peak_rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-fn best_of(runs: usize, mut f: impl FnMut()) -> Duration {
-    (0..runs)
+/// CPU time (user + system, every thread) this process has used, from `/proc/self/stat`
+/// (clock ticks, taken as the usual 100 per second).
+fn cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
+}
+
+/// Median wall time and mean CPU time of `runs` calls.
+fn measure(runs: usize, mut f: impl FnMut()) -> (Duration, Option<Duration>) {
+    let cpu_start = cpu_time();
+    let mut samples: Vec<Duration> = (0..runs)
         .map(|_| {
             let start = Instant::now();
             f();
             start.elapsed()
         })
-        .min()
-        .unwrap_or_default()
+        .collect();
+    let cpu =
+        cpu_start.zip(cpu_time()).map(|(start, end)| end.saturating_sub(start) / u32::try_from(runs).unwrap_or(1));
+    samples.sort();
+    (samples.get(samples.len() / 2).copied().unwrap_or_default(), cpu)
 }
 
-fn main() {
-    let targets: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1000);
-    let runs: usize = std::env::args().nth(2).and_then(|a| a.parse().ok()).unwrap_or(5);
+/// Benchmarks one size in this process; prints one line and the lint wall time in ms (for the parent).
+#[allow(clippy::cast_precision_loss)]
+fn one(targets: usize, runs: usize) {
     let text = generate(targets);
     let engine = Engine::new(Settings::default(), None);
     let limits = Limits { max_input_bytes: 1 << 30, ..Limits::default() };
@@ -76,23 +102,85 @@ fn main() {
     assert!(report.errors.is_empty(), "{:?}", report.errors.first());
     assert_eq!(report.summary.objects, 2 + 3 * targets);
     assert_eq!(report.summary.deny, 0, "a clean cluster: {:?}", report.findings.first());
+    drop(report);
 
-    let whole = best_of(runs, || {
+    let (lint, lint_cpu) = measure(runs, || {
         let _ = aisgate_lint::lint(&engine, &inputs, &[], &limits);
     });
-    let parsed = aisgate_lint::ParsedInputs::parse(&inputs, &limits);
-    let gathered = parsed.gather();
-    let bundle = best_of(runs, || {
-        let (inventory, _) = aisgate_lint::inventory(&engine, &gathered);
-        let findings = engine.check_bundle(&inventory);
-        assert!(findings.is_empty());
+    // Peak memory of linting, before the timings below that keep every document parsed at once.
+    let peak = peak_rss_kib().unwrap_or_default();
+    // Parsing alone, with the reader `lint` uses: the same parts on the same threads.
+    let (parse, parse_cpu) = measure(runs, || {
+        let documents = aisgate_lint::read::parse_only(&inputs, &limits, Parallelism::default());
+        assert_eq!(documents, 2 + 3 * targets);
     });
+    // And as `source::parse` reads (one thread, every document kept).
+    let (parse_kept, _) = measure(runs, || assert!(source::parse(&text, &limits).error.is_none()));
+    let bundle = {
+        let parsed = aisgate_lint::ParsedInputs::parse(&inputs, &limits);
+        let gathered = parsed.gather();
+        let (inventory, _) = aisgate_lint::inventory(&engine, &gathered);
+        measure(runs, || assert!(engine.check_bundle(&inventory).is_empty())).0
+    };
+
+    let objects = 2 + 3 * targets;
+    let mb = text.len() as f64 / 1e6;
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    let per_second = |d: Duration| objects as f64 / d.as_secs_f64();
+    let cpu = |cpu: Option<Duration>| {
+        cpu.filter(|cpu| !cpu.is_zero()).map_or_else(|| "cpu ?".to_owned(), |cpu| format!("cpu {:>6.1} ms", ms(cpu)))
+    };
+    let per_core = lint_cpu.filter(|cpu| !cpu.is_zero()).map_or(0.0, per_second);
     println!(
-        "targets {targets:>6}  objects {:>6}  input {:>6} KiB  lint {:>8.1} ms  bundle rules {:>7.1} ms  peak RSS {:>7} KiB",
-        report.summary.objects,
-        text.len() / 1024,
-        whole.as_secs_f64() * 1e3,
-        bundle.as_secs_f64() * 1e3,
-        peak_rss_kib().unwrap_or_default()
+        "targets {targets:>6}  objects {objects:>6}  {mb:>4.1} MB  threads {}\n  \
+         lint  {:>7.1} ms ({}) {:>7.0} objects/s {:>5.1} MB/s; per CPU-second {per_core:>7.0} objects/s\n  \
+         parse {:>7.1} ms ({}) alone, same reader; lint/parse {:>4.2}; source::parse (all kept, one thread) {:>7.1} ms\n  \
+         rules across objects {:>6.1} ms; peak memory (VmHWM) of lint {:>6.1} MiB",
+        Parallelism::default().threads,
+        ms(lint),
+        cpu(lint_cpu),
+        per_second(lint),
+        mb / lint.as_secs_f64(),
+        ms(parse),
+        cpu(parse_cpu),
+        lint.as_secs_f64() / parse.as_secs_f64(),
+        ms(parse_kept),
+        ms(bundle),
+        peak as f64 / 1024.0,
     );
+    println!("lint-ms {}", ms(lint));
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let [flag, targets, runs] = args.as_slice()
+        && flag == "--one"
+    {
+        one(targets.parse().unwrap_or(1000), runs.parse().unwrap_or(5));
+        return;
+    }
+    let quick = args.iter().any(|a| a == "--quick");
+    let sizes: Vec<usize> = match args.iter().find_map(|a| a.parse().ok()) {
+        Some(size) => vec![size],
+        None if quick => vec![100, 1000],
+        None => vec![1000, 10_000],
+    };
+    let exe = std::env::current_exe().expect("the benchmark's own path");
+    let mut times = Vec::new();
+    for size in sizes {
+        // Enough runs to time the small size well; fewer for the large one.
+        let runs = if quick { 1 } else { (20_000 / size).clamp(3, 20) };
+        let output = Command::new(&exe).args(["--one", &size.to_string(), &runs.to_string()]).output().expect("run");
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        for line in stdout.lines() {
+            match line.strip_prefix("lint-ms ") {
+                Some(ms) => times.push((size, ms.parse::<f64>().unwrap_or_default())),
+                None => println!("{line}"),
+            }
+        }
+    }
+    if let [(small, a), (large, b)] = times.as_slice() {
+        println!("{}x the input: {:.1}x the lint time", large / small, b / a);
+    }
 }

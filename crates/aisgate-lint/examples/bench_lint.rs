@@ -20,7 +20,7 @@ const STATEFULSET: &str = include_str!("../../../examples/generated/ais-target-s
 const STORAGE: &str = include_str!("../../../examples/storage.yaml");
 const OBJECTS_PER_CLUSTER: usize = 7;
 
-/// One cluster's objects, in namespace `ais-<i>` with PV names prefixed by `c<i>-`.
+/// One cluster's objects, in namespace `ais-<i>` with PV and node names prefixed by `c<i>-`.
 fn cluster(i: usize, out: &mut String) {
     for template in [AISTORE, STATEFULSET, STORAGE] {
         out.push_str("---\n# Source: ais/templates/bundle.yaml\n");
@@ -28,6 +28,10 @@ fn cluster(i: usize, out: &mut String) {
             .replace("namespace: ais\n", &format!("namespace: ais-{i}\n"))
             .replace("name: node-a-pv", &format!("name: c{i}-node-a-pv"))
             .replace("name: node-b-pv", &format!("name: c{i}-node-b-pv"))
+            // Each cluster on its own nodes: clusters sharing node-a's disks are a quadratic
+            // number of AIS404 findings, not a bundle anyone lints.
+            .replace("values: [node-a]", &format!("values: [c{i}-node-a]"))
+            .replace("values: [node-b]", &format!("values: [c{i}-node-b]"))
             .replace("name: ais-local-storage\n", &format!("name: ais-local-storage-{i}\n"));
         out.push_str(&text);
         if !text.ends_with('\n') {

@@ -3,16 +3,18 @@
 
 pub mod catalog;
 pub mod fix;
+pub mod read;
 pub mod report;
 pub mod settings;
 pub mod source;
 
 use std::collections::HashMap;
 
-use aisgate_core::{Context as _, Engine, Inventory, JsonPath, ObjectRef, registry};
+use aisgate_core::{Engine, Inventory, JsonPath, ObjectRef, bundle::Analysis, registry};
 use serde_json::Value;
 
 pub use fix::{AppliedChange, FixOutcome, FixedFile, fix};
+pub use read::{Parallelism, Read, read, read_with};
 pub use report::{LintReport, RelatedObject, ReportError, ReportFinding, ReportObject, Summary, SuppressedBy};
 pub use settings::{SettingsTextError, parse_settings, parse_settings_value};
 pub use source::{Document, Limits, Parsed, Position, SourceError};
@@ -33,7 +35,7 @@ pub struct Manifest<'d> {
     pub value: &'d Value,
 }
 
-fn is_kubernetes_object(value: &Value) -> bool {
+pub(crate) fn is_kubernetes_object(value: &Value) -> bool {
     value.get("apiVersion").is_some_and(Value::is_string) && value.get("kind").is_some_and(Value::is_string)
 }
 
@@ -63,7 +65,7 @@ pub fn objects(document: &Document) -> Option<Vec<(JsonPath, &Value)>> {
 }
 
 /// Identity of an object for matching `--old` versions.
-fn identity(value: &Value) -> (String, String, String, String) {
+pub(crate) fn identity(value: &Value) -> (String, String, String, String) {
     let text = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or_default().to_owned();
     let metadata = value.get("metadata");
     (
@@ -162,7 +164,8 @@ pub const IGNORE_ANNOTATION: &str = "aisgate.io/ignore";
 pub const IGNORE_REASON_ANNOTATION: &str = "aisgate.io/ignore-reason";
 
 /// Rule codes an object's annotation exempts, and the reason given.
-struct AnnotationExemption {
+#[derive(Debug)]
+pub(crate) struct AnnotationExemption {
     codes: Vec<&'static str>,
     reason: String,
 }
@@ -170,7 +173,7 @@ struct AnnotationExemption {
 /// The rules an object's own annotations exempt it from, offline only: admission never reads
 /// them (an object must not exempt itself there). `Err` holds the annotation's path and what
 /// is wrong with it.
-fn annotation_exemption(object: &Value) -> Result<Option<AnnotationExemption>, (JsonPath, String)> {
+pub(crate) fn annotation_exemption(object: &Value) -> Result<Option<AnnotationExemption>, (JsonPath, String)> {
     let annotations = JsonPath::from_keys("metadata.annotations");
     let Some(ignore) = annotations.key(IGNORE_ANNOTATION).lookup(object) else { return Ok(None) };
     let at = annotations.key(IGNORE_ANNOTATION);
@@ -195,14 +198,17 @@ fn annotation_exemption(object: &Value) -> Result<Option<AnnotationExemption>, (
 }
 
 /// How an object's annotation suppresses a finding of rule `code`, if it does.
-fn annotation_suppression(exemption: Option<&AnnotationExemption>, code: &str) -> Option<(SuppressedBy, String)> {
+pub(crate) fn annotation_suppression(
+    exemption: Option<&AnnotationExemption>,
+    code: &str,
+) -> Option<(SuppressedBy, String)> {
     exemption
         .filter(|exemption| exemption.codes.contains(&code))
         .map(|exemption| (SuppressedBy::Annotation, exemption.reason.clone()))
 }
 
 /// The object's reference as reports show it, for any Kubernetes object.
-fn object_ref(value: &Value) -> ObjectRef {
+pub(crate) fn object_ref(value: &Value) -> ObjectRef {
     let (api_version, kind, namespace, name) = identity(value);
     ObjectRef { api_version, kind, namespace: (!namespace.is_empty()).then_some(namespace), name }
 }
@@ -211,175 +217,11 @@ fn object_ref(value: &Value) -> ObjectRef {
 /// rules run on each object; bundle rules run once over every object of every input.
 #[must_use]
 pub fn lint(engine: &Engine, inputs: &[Input<'_>], old: &[Input<'_>], limits: &Limits) -> LintReport {
-    let mut report = LintReport::default();
-    let old_parsed: Vec<(&str, Parsed)> =
-        old.iter().map(|input| (input.name, source::parse(input.text, limits))).collect();
-    let mut previous: HashMap<_, &Value> = HashMap::new();
-    for (name, parsed) in &old_parsed {
-        if let Some(error) = &parsed.error {
-            report.errors.push(ReportError::new(name, error.line, error.column, error.message.clone()));
-        }
-        for document in &parsed.documents {
-            for (_, value) in objects(document).unwrap_or_default() {
-                previous.insert(identity(value), value);
-            }
-        }
-    }
-    // Inputs past the total size limit are refused, not read.
-    let mut total_bytes = 0_usize;
-    let mut admitted = Vec::with_capacity(inputs.len());
-    for input in inputs {
-        report.summary.files += 1;
-        total_bytes = total_bytes.saturating_add(input.text.len());
-        if total_bytes > limits.max_total_bytes {
-            let what = format!("this input brings the run to {total_bytes} bytes; it is not read");
-            let refusal = Limits::refusal(&what, limits.max_total_bytes, "bytes", "maxTotalBytes");
-            report.errors.push(ReportError::new(input.name, 1, 1, refusal));
-            continue;
-        }
-        admitted.push(*input);
-    }
-    let parsed = ParsedInputs::parse(&admitted, limits);
-    for ((name, file), bases) in parsed.files.iter().zip(&parsed.bases) {
-        for (document, bases) in file.documents.iter().zip(bases) {
-            report.summary.documents += 1;
-            if bases.is_none() {
-                report.summary.skipped += 1;
-                continue;
-            }
-            // A List item that is not an object is not checked: say so rather than drop it.
-            let is_list = document.value.get("kind").and_then(Value::as_str).is_some_and(|k| k.ends_with("List"));
-            let items = document.value.get("items").and_then(Value::as_array).filter(|_| is_list);
-            for (i, _) in items.into_iter().flatten().enumerate().filter(|(_, item)| !is_kubernetes_object(item)) {
-                let at = document.position(&JsonPath::root().key("items").index(i));
-                report.errors.push(ReportError::new(
-                    name,
-                    at.line,
-                    at.column,
-                    format!("$.items[{i}] is not a Kubernetes object (it needs apiVersion and kind); not checked"),
-                ));
-            }
-        }
-    }
-    let mut gathered = parsed.gather();
-    if gathered.objects.len() > limits.max_objects {
-        if let Some((location, _)) = gathered.objects.get(limits.max_objects) {
-            let at = location.position(&JsonPath::root());
-            let what = "too many objects; this one and all after it are not checked";
-            let refusal = Limits::refusal(what, limits.max_objects, "objects", "maxObjects");
-            report.errors.push(ReportError::new(location.file, at.line, at.column, refusal));
-        }
-        gathered.objects.truncate(limits.max_objects);
-    }
-    let exemptions = check_each(engine, &gathered, &previous, &mut report);
-    check_across(engine, &gathered, &exemptions, &mut report);
-    for (name, file) in &parsed.files {
-        if let Some(error) = &file.error {
-            report.errors.push(ReportError::new(name, error.line, error.column, error.message.clone()));
-        }
-    }
-    let order: Vec<&str> = inputs.iter().map(|i| i.name).collect();
-    report.finish(&order);
-    report
+    let read = read(engine, inputs, old, limits);
+    let inventory = read.inventory();
+    let analysis = Analysis::new(&inventory, engine.settings());
+    read.judge(engine, &inventory, &analysis)
 }
 
 /// Previous versions of objects, by identity (`--old`).
-type Previous<'v> = HashMap<(String, String, String, String), &'v Value>;
-
-/// Runs the single-object rules on every gathered object; returns, per object (by its index
-/// in `gathered`), the rules its own annotation exempts it from.
-fn check_each(
-    engine: &Engine,
-    gathered: &Gathered<'_>,
-    previous: &Previous<'_>,
-    report: &mut LintReport,
-) -> Vec<Option<AnnotationExemption>> {
-    let mut exemptions = Vec::with_capacity(gathered.objects.len());
-    for (location, value) in &gathered.objects {
-        report.summary.objects += 1;
-        let start = location.position(&JsonPath::root());
-        let mut entry = ReportObject {
-            object: object_ref(value),
-            file: location.file.to_owned(),
-            line: start.line,
-            column: start.column,
-            checked: false,
-        };
-        let exemption = match annotation_exemption(value) {
-            Ok(exemption) => exemption,
-            Err((path, message)) => {
-                let at = location.position(&path);
-                report.errors.push(ReportError::new(location.file, at.line, at.column, message));
-                None
-            }
-        };
-        let old = previous.get(&identity(value)).copied();
-        match engine.check(value, old) {
-            Ok(Some(checked)) => {
-                entry.checked = true;
-                let (file, document, base) = (location.file, location.document, location.base);
-                for finding in checked.findings {
-                    let suppressed = annotation_suppression(exemption.as_ref(), finding.code);
-                    report.push_finding(file, document, base, finding, suppressed, Vec::new());
-                }
-                for suppressed in checked.suppressed {
-                    let by = Some((SuppressedBy::Settings, suppressed.reason));
-                    report.push_finding(file, document, base, suppressed.finding, by, Vec::new());
-                }
-            }
-            Ok(None) => {}
-            Err(error) => {
-                let at = location.position(&error.path);
-                report.errors.push(ReportError::new(location.file, at.line, at.column, error.to_string()));
-            }
-        }
-        report.objects.push(entry);
-        exemptions.push(exemption);
-    }
-    exemptions
-}
-
-/// Runs the bundle rules once over every gathered object.
-fn check_across(
-    engine: &Engine,
-    gathered: &Gathered<'_>,
-    exemptions: &[Option<AnnotationExemption>],
-    report: &mut LintReport,
-) {
-    let (inventory, errors) = inventory(engine, gathered);
-    for (origin, error) in errors {
-        let Some((location, value)) = gathered.objects.get(origin) else { continue };
-        // Targeted kinds already reported their decoding errors.
-        if engine.decode(value).is_err() {
-            continue;
-        }
-        let at = location.position(&error.path);
-        report.errors.push(ReportError::new(location.file, at.line, at.column, error.to_string()));
-    }
-    for found in engine.check_bundle(&inventory) {
-        let place = |id: usize| {
-            let entry = inventory.entry(id)?;
-            gathered.objects.get(entry.origin).map(|(location, _)| (*location, entry))
-        };
-        let Some((location, entry)) = place(found.subject) else { continue };
-        let suppressed = match found.suppressed {
-            Some(reason) => Some((SuppressedBy::Settings, reason)),
-            None => annotation_suppression(exemptions.get(entry.origin).and_then(Option::as_ref), found.finding.code),
-        };
-        let related = found
-            .related
-            .iter()
-            .filter_map(|&id| {
-                let (at, entry) = place(id)?;
-                let position = at.position(&JsonPath::root());
-                Some(RelatedObject {
-                    object: entry.reference.clone(),
-                    file: at.file.to_owned(),
-                    line: position.line,
-                    column: position.column,
-                })
-            })
-            .collect();
-        report.push_finding(location.file, location.document, location.base, found.finding, suppressed, related);
-    }
-}
+pub(crate) type Previous<'v> = HashMap<(String, String, String, String), &'v Value>;

@@ -3,7 +3,7 @@
 use aisgate_core::{Finding, JsonPath, ObjectRef, Severity};
 use serde::Serialize;
 
-use crate::source::{self, Document};
+use crate::source::{self, Document, Position};
 
 /// The report's format version.
 pub const VERSION: u32 = 1;
@@ -80,6 +80,33 @@ pub struct ReportFinding {
     pub suppressed_by: Option<SuppressedBy>,
 }
 
+impl ReportFinding {
+    pub(crate) fn new(
+        file: &str,
+        at: Position,
+        helm_source: Option<String>,
+        finding: Finding,
+        suppressed: Option<(SuppressedBy, String)>,
+        related: Vec<RelatedObject>,
+    ) -> Self {
+        Self {
+            code: finding.code,
+            rule: finding.rule,
+            severity: finding.severity,
+            message: finding.message,
+            object: finding.object,
+            path: finding.path,
+            file: file.to_owned(),
+            line: at.line,
+            column: at.column,
+            helm_source,
+            related,
+            reason: suppressed.as_ref().map(|(_, reason)| reason.clone()),
+            suppressed_by: suppressed.map(|(by, _)| by),
+        }
+    }
+}
+
 /// An object a finding involves besides its own, with its location.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -128,21 +155,11 @@ impl LintReport {
         related: Vec<RelatedObject>,
     ) {
         let at = document.position(&source::join(base, &finding.path));
-        let entry = ReportFinding {
-            code: finding.code,
-            rule: finding.rule,
-            severity: finding.severity,
-            message: finding.message,
-            object: finding.object,
-            path: finding.path,
-            file: file.to_owned(),
-            line: at.line,
-            column: at.column,
-            helm_source: document.helm_source.clone(),
-            related,
-            reason: suppressed.as_ref().map(|(_, reason)| reason.clone()),
-            suppressed_by: suppressed.map(|(by, _)| by),
-        };
+        self.push(ReportFinding::new(file, at, document.helm_source.clone(), finding, suppressed, related));
+    }
+
+    /// Adds a finding to `findings`, or to `suppressed` when it has a reason.
+    pub(crate) fn push(&mut self, entry: ReportFinding) {
         if entry.reason.is_some() {
             self.suppressed.push(entry);
         } else {

@@ -169,52 +169,164 @@ pub struct Parsed {
 #[must_use]
 pub fn parse(text: &str, limits: &Limits) -> Parsed {
     let mut parsed = Parsed::default();
-    if text.len() > limits.max_input_bytes {
-        parsed.error = Some(SourceError::at(
-            Position { line: 1, column: 1 },
-            Limits::refusal(
-                &format!("input is {} bytes", text.len()),
-                limits.max_input_bytes,
-                "bytes",
-                "maxInputBytes",
-            ),
-        ));
+    if let Err(error) = check_size(text, limits) {
+        parsed.error = Some(error);
         return parsed;
     }
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = body(text);
     let sources = helm_sources(text);
-    let mut builder = Builder::new(text, limits);
-    for event in Parser::new_from_str(text) {
+    parsed.error = parse_each(text, 0..text.len(), limits, |mut document, _| {
+        let previous = parsed.documents.last().map(|prev| prev.start.line);
+        document.helm_source = helm_source(&sources, previous, document.start.line);
+        parsed.documents.push(document);
+    });
+    parsed
+}
+
+/// Refuses an input over `limits.max_input_bytes`.
+pub fn check_size(text: &str, limits: &Limits) -> Result<(), SourceError> {
+    if text.len() <= limits.max_input_bytes {
+        return Ok(());
+    }
+    Err(SourceError::at(
+        Position { line: 1, column: 1 },
+        Limits::refusal(&format!("input is {} bytes", text.len()), limits.max_input_bytes, "bytes", "maxInputBytes"),
+    ))
+}
+
+/// The text the reader reads: without a byte order mark. Byte offsets (node spans, document
+/// regions) count from here.
+#[must_use]
+pub fn body(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
+/// The Helm template named by the last `# Source:` line (`sources`, from [`helm_sources`]) at
+/// or before a document's first line and after the previous document's first line.
+#[must_use]
+pub fn helm_source(sources: &[(usize, String)], previous_start: Option<usize>, start: usize) -> Option<String> {
+    let i = sources.partition_point(|(line, _)| *line <= start);
+    let (line, source) = sources.get(i.checked_sub(1)?)?;
+    previous_start.is_none_or(|prev| prev < *line).then(|| source.clone())
+}
+
+/// Reads the documents of `text[range]` one at a time, handing each to `each` with the byte
+/// offset where its region starts (the start of the line where the document begins), then
+/// dropping it: memory holds one document at a time. `range` must start at a line start
+/// (see [`split`]); positions and byte offsets are those in the whole `text`. Stops at the
+/// first error, which it returns. Helm sources are left for the caller to fill.
+pub fn parse_each(
+    text: &str,
+    range: Range<usize>,
+    limits: &Limits,
+    mut each: impl FnMut(Document, usize),
+) -> Option<SourceError> {
+    let slice = text.get(range.clone()).unwrap_or_default();
+    // Lines before the slice (it starts at a line start; `split` never splits a text with a lone `\r`).
+    let lines_before = text.get(..range.start).map_or(0, |before| before.matches('\n').count());
+    let shift = Shift { bytes: range.start, lines: lines_before };
+    let mut builder = Builder::new(slice, limits);
+    for event in Parser::new_from_str(slice) {
         let (event, span) = match event {
             Ok(pair) => pair,
             Err(error) => {
                 let marker = error.marker();
-                let at = Position { line: marker.line(), column: marker.col() + 1 };
+                let at = shift.position(Position { line: marker.line(), column: marker.col() + 1 });
                 // At the end of the input the parser points at the line after the last one.
-                let end = end_position(text);
+                let end = end_position(text.get(..range.end).unwrap_or(text));
                 let at = if at.line > end.line { end } else { at };
-                parsed.error = Some(SourceError::at(at, format!("YAML syntax error: {}", error.info())));
-                break;
+                return Some(SourceError::at(at, format!("YAML syntax error: {}", error.info())));
             }
         };
         match builder.on_event(event, &span) {
-            Ok(Some(mut document)) => {
-                document.helm_source = sources
-                    .iter()
-                    .rev()
-                    .find(|(line, _)| *line <= document.start.line)
-                    .filter(|(line, _)| parsed.documents.last().is_none_or(|prev| prev.start.line < *line))
-                    .map(|(_, source)| source.clone());
-                parsed.documents.push(document);
+            Ok(Some((mut document, region))) => {
+                shift.document(&mut document);
+                each(document, region + shift.bytes);
             }
             Ok(None) => {}
-            Err(error) => {
-                parsed.error = Some(error);
-                break;
+            Err(mut error) => {
+                let at = shift.position(Position { line: error.line, column: error.column });
+                (error.line, error.column) = (at.line, at.column);
+                return Some(error);
             }
         }
     }
-    parsed
+    None
+}
+
+/// Where a slice of a text starts in it.
+#[derive(Debug, Clone, Copy)]
+struct Shift {
+    bytes: usize,
+    lines: usize,
+}
+
+impl Shift {
+    fn position(self, at: Position) -> Position {
+        Position { line: at.line + self.lines, column: at.column }
+    }
+
+    fn document(self, document: &mut Document) {
+        if self.bytes == 0 && self.lines == 0 {
+            return;
+        }
+        document.start = self.position(document.start);
+        for node in &mut document.nodes.nodes {
+            node.position = self.position(node.position);
+            node.key = node.key.map(|key| self.position(key));
+            node.key_start = node.key_start.map(|start| start + self.bytes);
+            node.span = node.span.start + self.bytes..node.span.end + self.bytes;
+        }
+    }
+}
+
+/// Splits `text` into at most `parts` ranges of about equal size, each starting at a
+/// document marker (`---` at the start of a line), so that each can be read on its own
+/// with [`parse_each`]. A `---` line always starts a document (YAML forbids it inside one),
+/// so reading the parts one after the other gives what reading the whole text gives. Texts
+/// with directives (`%YAML`, `%TAG`: they belong to the next document) or lone `\r` line
+/// breaks are not split, nor texts that may hold aliases (`*`: the limit on the nodes
+/// aliases copy counts over the whole input).
+#[must_use]
+pub fn split(text: &str, parts: usize) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    if parts <= 1 || !splittable(text) || bytes.contains(&b'*') {
+        return std::iter::once(0..text.len()).collect();
+    }
+    let mut ranges = Vec::with_capacity(parts);
+    let mut start = 0;
+    for k in 1..parts {
+        let target = (text.len() / parts * k).max(start + 1);
+        let Some(at) = next_marker(bytes, target) else { break };
+        ranges.push(start..at);
+        start = at;
+    }
+    ranges.push(start..text.len());
+    ranges
+}
+
+/// Whether documents of `text` can be read on their own ([`split`], [`parse_each`] of one
+/// document's region): no directives, no lone `\r` line breaks.
+#[must_use]
+pub fn splittable(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let lone_cr = bytes.iter().enumerate().any(|(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+    bytes.first() != Some(&b'%') && !text.contains("\n%") && !lone_cr
+}
+
+/// The start of the first `---` marker line at or after `from` (which need not be a line start).
+fn next_marker(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    while i < bytes.len() {
+        if (i == 0 || bytes.get(i - 1) == Some(&b'\n'))
+            && bytes.get(i..i + 3) == Some(b"---")
+            && bytes.get(i + 3).is_none_or(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+        {
+            return Some(i);
+        }
+        i = bytes.get(i..)?.iter().position(|&b| b == b'\n').map(|n| i + n + 1)?;
+    }
+    None
 }
 
 /// The position just after the last character of the last line (YAML line breaks: `\n`,
@@ -234,7 +346,8 @@ fn end_position(text: &str) -> Position {
 }
 
 /// `# Source: chart/templates/x.yaml` comments written by `helm template`, with their lines.
-fn helm_sources(text: &str) -> Vec<(usize, String)> {
+#[must_use]
+pub fn helm_sources(text: &str) -> Vec<(usize, String)> {
     text.lines()
         .enumerate()
         .filter_map(|(i, line)| line.strip_prefix("# Source: ").map(|source| (i + 1, source.trim().to_owned())))
@@ -273,6 +386,8 @@ struct Builder<'t, 'l> {
     nodes: NodeIndex,
     alias_nodes: usize,
     start: Option<Position>,
+    /// Byte offset of the start of the line where the current document begins.
+    region: usize,
     root: Option<Value>,
 }
 
@@ -304,6 +419,7 @@ impl<'t, 'l> Builder<'t, 'l> {
             nodes: NodeIndex::default(),
             alias_nodes: 0,
             start: None,
+            region: 0,
             root: None,
         }
     }
@@ -334,10 +450,17 @@ impl<'t, 'l> Builder<'t, 'l> {
         }
     }
 
-    fn on_event(&mut self, event: Event<'_>, span: &Span) -> Result<Option<Document>, SourceError> {
+    fn on_event(&mut self, event: Event<'_>, span: &Span) -> Result<Option<(Document, usize)>, SourceError> {
         let position = Position::of(span);
         match event {
             Event::DocumentStart(_) => {
+                let at = self.byte(span.start.index()).min(self.text.len());
+                self.region = self
+                    .text
+                    .as_bytes()
+                    .get(..at)
+                    .and_then(|b| b.iter().rposition(|&c| c == b'\n'))
+                    .map_or(0, |n| n + 1);
                 self.nodes = NodeIndex::default();
                 self.anchors.clear();
                 self.start = None;
@@ -346,7 +469,8 @@ impl<'t, 'l> Builder<'t, 'l> {
             Event::DocumentEnd => {
                 let value = self.root.take().unwrap_or(Value::Null);
                 let start = self.start.unwrap_or(position);
-                return Ok(Some(Document { value, start, helm_source: None, nodes: std::mem::take(&mut self.nodes) }));
+                let nodes = std::mem::take(&mut self.nodes);
+                return Ok(Some((Document { value, start, helm_source: None, nodes }, self.region)));
             }
             Event::Scalar(text, style, anchor, tag) => {
                 let (range, node_style) = self.scalar_span(span, style, text.is_empty());

@@ -59,7 +59,7 @@ declare_rule! {
 
 fn class_path(check: &BundleCheck<'_>, id: EntryId) -> JsonPath {
     let at = JsonPath::from_keys("spec.storageClassName");
-    check.context.entry(id).map_or_else(|| at.clone(), |e| at.nearest_existing(e.raw))
+    check.context.entry(id).map_or_else(|| at.clone(), |e| at.nearest_existing(e.raw()))
 }
 
 fn shown_class(class: &str) -> String {

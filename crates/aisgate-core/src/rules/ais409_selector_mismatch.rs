@@ -109,7 +109,7 @@ impl Rule for SelectorMismatch {
                         ])
                     };
                     let at = check.context.entry(id).map_or_else(JsonPath::root, |e| {
-                        JsonPath::from_keys("metadata.labels").nearest_existing(e.raw)
+                        JsonPath::from_keys("metadata.labels").nearest_existing(e.raw())
                     });
                     out.push(BundleViolation::new(id, at, message, vec![cluster.source]));
                 }

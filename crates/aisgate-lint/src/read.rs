@@ -1,0 +1,566 @@
+//! Linting in two steps that `aisgate lint` and `aisgate plan` share: [`read`] parses the
+//! inputs and runs the rules on each object as its document is parsed, keeping only what
+//! the rules across objects read (the typed objects, where each object is); then
+//! [`Read::inventory`] and [`Read::judge`] run the rules across objects and finish the report.
+//!
+//! Memory holds the input text, the typed objects and one parsed document per worker, not
+//! every document's JSON and position index: a finding across objects reads the documents
+//! it is about again ([`RawSource`]). Large inputs are split at document markers
+//! ([`source::split`]) and read on every core.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::num::NonZeroUsize;
+use std::ops::Range;
+use std::rc::Rc;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use aisgate_core::context::{Decoded, RawSource, decode_entry};
+use aisgate_core::{Context as _, Engine, Inventory, JsonPath, bundle::Analysis};
+use serde_json::Value;
+
+use crate::report::{LintReport, RelatedObject, ReportError, ReportFinding, ReportObject, SuppressedBy};
+use crate::source::{self, Document, Limits, Position, SourceError};
+use crate::{
+    AnnotationExemption, Input, Previous, annotation_exemption, annotation_suppression, identity, is_kubernetes_object,
+    object_ref, objects,
+};
+
+/// Inputs smaller than this are read by one thread: splitting costs more than it saves.
+const MIN_PART_BYTES: usize = 64 << 10;
+
+/// How [`read`] spreads the work.
+#[derive(Debug, Clone, Copy)]
+pub struct Parallelism {
+    /// Threads, the caller's included.
+    pub threads: usize,
+    /// Smallest part a file is split into, in bytes.
+    pub min_part_bytes: usize,
+}
+
+impl Default for Parallelism {
+    /// One thread per core (one where threads are not available, as in wasm).
+    fn default() -> Self {
+        let threads = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+        Self { threads, min_part_bytes: MIN_PART_BYTES }
+    }
+}
+
+impl Parallelism {
+    /// The parts a text is read in: one per thread, none smaller than `min_part_bytes`.
+    fn parts(self, text: &str) -> Vec<Range<usize>> {
+        source::split(text, (text.len() / self.min_part_bytes.max(1)).clamp(1, self.threads.max(1)))
+    }
+}
+
+/// One object as read: judged on its own, and what the rules across objects need of it.
+#[derive(Debug)]
+struct ObjectRead {
+    base: JsonPath,
+    start: Position,
+    reference: ReportObject,
+    findings: Vec<ReportFinding>,
+    errors: Vec<ReportError>,
+    inventory_error: Option<ReportError>,
+    exemption: Option<AnnotationExemption>,
+    decoded: Option<Decoded>,
+}
+
+/// One document as read.
+#[derive(Debug)]
+struct DocumentRead {
+    start: Position,
+    /// Byte offset of the start of its region (see [`source::parse_each`]).
+    region: usize,
+    /// `None`: not a Kubernetes object.
+    objects: Option<Vec<ObjectRead>>,
+    /// `List` items that are not objects.
+    errors: Vec<ReportError>,
+}
+
+/// One part of a file as read.
+#[derive(Debug, Default)]
+struct PartRead {
+    documents: Vec<DocumentRead>,
+    error: Option<SourceError>,
+    /// Read on to the end of the file (after an error in the part alone).
+    to_end: bool,
+}
+
+/// A file the rules across objects may read again.
+#[derive(Debug)]
+struct FileRead<'i> {
+    name: &'i str,
+    /// The text as the reader reads it ([`source::body`]).
+    text: &'i str,
+    /// Per document: where its region starts, and its Helm source.
+    regions: Vec<usize>,
+    helm_sources: Vec<Option<String>>,
+}
+
+/// Where a kept object is.
+#[derive(Debug)]
+struct Kept {
+    file: usize,
+    document: usize,
+    base: JsonPath,
+    start: Position,
+    exemption: Option<AnnotationExemption>,
+}
+
+/// Inputs parsed and judged object by object; the rules across objects are still to run.
+#[derive(Debug)]
+pub struct Read<'i> {
+    report: RefCell<LintReport>,
+    /// Errors reported after those of the objects: decoding for the rules across objects, then syntax.
+    inventory_errors: Vec<ReportError>,
+    file_errors: Vec<ReportError>,
+    order: Vec<&'i str>,
+    limits: Limits,
+    files: Vec<FileRead<'i>>,
+    kept: Vec<Kept>,
+    decoded: RefCell<Vec<Option<Decoded>>>,
+    /// Documents read again, by file and document.
+    again: RefCell<HashMap<(usize, usize), Rc<Document>>>,
+}
+
+/// Parses `inputs` and runs the rules on each object; `old` holds previous versions of
+/// objects for update rules.
+#[must_use]
+pub fn read<'i>(engine: &Engine, inputs: &[Input<'i>], old: &[Input<'_>], limits: &Limits) -> Read<'i> {
+    read_with(engine, inputs, old, limits, Parallelism::default())
+}
+
+/// [`read`] with the work spread as `parallelism` says.
+#[must_use]
+pub fn read_with<'i>(
+    engine: &Engine,
+    inputs: &[Input<'i>],
+    old: &[Input<'_>],
+    limits: &Limits,
+    parallelism: Parallelism,
+) -> Read<'i> {
+    let mut report = LintReport::default();
+    let old_parsed = parse_old(old, limits, &mut report.errors);
+    let previous: Previous<'_> = old_parsed
+        .iter()
+        .flat_map(|parsed| &parsed.documents)
+        .flat_map(|document| objects(document).unwrap_or_default())
+        .map(|(_, value)| (identity(value), value))
+        .collect();
+    // Inputs past the total size limit are refused, not read.
+    let mut total_bytes = 0_usize;
+    let mut admitted = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        report.summary.files += 1;
+        total_bytes = total_bytes.saturating_add(input.text.len());
+        if total_bytes > limits.max_total_bytes {
+            let what = format!("this input brings the run to {total_bytes} bytes; it is not read");
+            let refusal = Limits::refusal(&what, limits.max_total_bytes, "bytes", "maxTotalBytes");
+            report.errors.push(ReportError::new(input.name, 1, 1, refusal));
+            continue;
+        }
+        admitted.push(*input);
+    }
+
+    // Parts: (file, byte range of its text).
+    let mut texts = Vec::with_capacity(admitted.len());
+    let mut jobs = Vec::new();
+    let mut size_errors = vec![None; admitted.len()];
+    for (f, input) in admitted.iter().enumerate() {
+        if let Err(error) = source::check_size(input.text, limits) {
+            size_errors[f] = Some(error);
+            texts.push("");
+            continue;
+        }
+        let text = source::body(input.text);
+        texts.push(text);
+        jobs.extend(parallelism.parts(text).into_iter().map(|range| (f, range)));
+    }
+    let parts = run_parallel(&jobs, parallelism.threads, |(f, range)| {
+        let (name, text) = (admitted.get(*f).map_or("", |i| i.name), texts.get(*f).copied().unwrap_or_default());
+        read_part(engine, name, text, range.clone(), limits, &previous)
+    });
+
+    let (files, documents_read, file_errors) = merge(&admitted, &texts, size_errors, parts, &jobs);
+    for document in documents_read.iter().flatten() {
+        report.summary.documents += 1;
+        if document.objects.is_none() {
+            report.summary.skipped += 1;
+        }
+        report.errors.extend(document.errors.iter().cloned());
+    }
+    let total_objects: usize = documents_read.iter().flatten().map(|d| d.objects.as_ref().map_or(0, Vec::len)).sum();
+    if total_objects > limits.max_objects
+        && let Some((f, object)) = documents_read
+            .iter()
+            .enumerate()
+            .flat_map(|(f, documents)| documents.iter().flat_map(|d| d.objects.iter().flatten()).map(move |o| (f, o)))
+            .nth(limits.max_objects)
+    {
+        let name = files.get(f).map_or("", |file| file.name);
+        let what = "too many objects; this one and all after it are not checked";
+        let refusal = Limits::refusal(what, limits.max_objects, "objects", "maxObjects");
+        report.errors.push(ReportError::new(name, object.start.line, object.start.column, refusal));
+    }
+
+    let mut kept = Vec::with_capacity(total_objects.min(limits.max_objects));
+    let mut decoded = Vec::with_capacity(kept.capacity());
+    let mut inventory_errors = Vec::new();
+    'files: for (f, documents) in documents_read.into_iter().enumerate() {
+        let helm = files.get(f).map(|file| &file.helm_sources);
+        for (d, document) in documents.into_iter().enumerate() {
+            let helm_source = helm.and_then(|h| h.get(d)).cloned().flatten();
+            for object in document.objects.into_iter().flatten() {
+                if kept.len() >= limits.max_objects {
+                    break 'files;
+                }
+                report.summary.objects += 1;
+                report.objects.push(object.reference);
+                report.errors.extend(object.errors);
+                for mut finding in object.findings {
+                    finding.helm_source.clone_from(&helm_source);
+                    report.push(finding);
+                }
+                inventory_errors.extend(object.inventory_error);
+                decoded.push(object.decoded);
+                kept.push(Kept {
+                    file: f,
+                    document: d,
+                    base: object.base,
+                    start: object.start,
+                    exemption: object.exemption,
+                });
+            }
+        }
+    }
+    Read {
+        report: RefCell::new(report),
+        inventory_errors,
+        file_errors,
+        order: inputs.iter().map(|i| i.name).collect(),
+        limits: *limits,
+        files,
+        kept,
+        decoded: RefCell::new(decoded),
+        again: RefCell::new(HashMap::new()),
+    }
+}
+
+/// Parses the previous versions of objects (`--old`), reporting their syntax errors.
+fn parse_old(old: &[Input<'_>], limits: &Limits, errors: &mut Vec<ReportError>) -> Vec<source::Parsed> {
+    let parsed: Vec<source::Parsed> = old.iter().map(|input| source::parse(input.text, limits)).collect();
+    for (input, parsed) in old.iter().zip(&parsed) {
+        if let Some(error) = &parsed.error {
+            errors.push(ReportError::new(input.name, error.line, error.column, error.message.clone()));
+        }
+    }
+    parsed
+}
+
+/// The parts read, file by file in input order; a file's parts after one that read to its
+/// end are dropped. Returns the files, their documents and their syntax errors.
+fn merge<'i>(
+    admitted: &[Input<'i>],
+    texts: &[&'i str],
+    mut size_errors: Vec<Option<SourceError>>,
+    parts: Vec<PartRead>,
+    jobs: &[(usize, Range<usize>)],
+) -> (Vec<FileRead<'i>>, Vec<Vec<DocumentRead>>, Vec<ReportError>) {
+    let mut files: Vec<FileRead<'i>> = Vec::with_capacity(admitted.len());
+    let mut documents_read: Vec<Vec<DocumentRead>> = Vec::with_capacity(admitted.len());
+    let mut file_errors = Vec::new();
+    let mut parts = parts.into_iter().zip(jobs).peekable();
+    for (f, input) in admitted.iter().enumerate() {
+        let text = texts.get(f).copied().unwrap_or_default();
+        let mut documents = Vec::new();
+        let mut error = size_errors.get_mut(f).and_then(Option::take);
+        let mut ended = false;
+        while let Some((part, _)) = parts.next_if(|(_, (file, _))| *file == f) {
+            if ended {
+                continue;
+            }
+            documents.extend(part.documents);
+            error = part.error;
+            ended = part.to_end || error.is_some();
+        }
+        if let Some(error) = error {
+            file_errors.push(ReportError::new(input.name, error.line, error.column, error.message));
+        }
+        let sources = source::helm_sources(text);
+        let mut helm_sources = Vec::with_capacity(documents.len());
+        let mut previous_start = None;
+        for document in &documents {
+            helm_sources.push(source::helm_source(&sources, previous_start, document.start.line));
+            previous_start = Some(document.start.line);
+        }
+        files.push(FileRead {
+            name: input.name,
+            text,
+            regions: documents.iter().map(|d| d.region).collect(),
+            helm_sources,
+        });
+        documents_read.push(documents);
+    }
+
+    (files, documents_read, file_errors)
+}
+
+/// Runs `job` over `jobs` on up to `threads` threads (this one included); results in job order.
+fn run_parallel<J: Sync, R: Send + Default>(jobs: &[J], threads: usize, job: impl Fn(&J) -> R + Sync) -> Vec<R> {
+    let results: Vec<Mutex<R>> = jobs.iter().map(|_| Mutex::new(R::default())).collect();
+    let next = AtomicUsize::new(0);
+    let work = || {
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let (Some(j), Some(slot)) = (jobs.get(i), results.get(i)) else { break };
+            let result = job(j);
+            if let Ok(mut slot) = slot.lock() {
+                *slot = result;
+            }
+        }
+    };
+    if threads <= 1 || jobs.len() <= 1 {
+        work();
+    } else {
+        std::thread::scope(|scope| {
+            for _ in 1..threads.min(jobs.len()) {
+                // Where threads cannot start (wasm), this thread does all the work.
+                let _ = std::thread::Builder::new().spawn_scoped(scope, work);
+            }
+            work();
+        });
+    }
+    results.into_iter().map(|slot| slot.into_inner().unwrap_or_default()).collect()
+}
+
+/// Reads one part of a file; after an error, reads again from the part's start to the end
+/// of the file, as one reader would (what follows a syntax error is not read).
+fn read_part(
+    engine: &Engine,
+    name: &str,
+    text: &str,
+    range: Range<usize>,
+    limits: &Limits,
+    previous: &Previous<'_>,
+) -> PartRead {
+    let mut part = PartRead::default();
+    let each = |document: Document, region| part_document(engine, name, &document, region, previous);
+    let mut documents = Vec::new();
+    part.error = source::parse_each(text, range.clone(), limits, |document, region| {
+        documents.push(each(document, region));
+    });
+    if part.error.is_some() && range.end < text.len() {
+        documents.clear();
+        part.error = source::parse_each(text, range.start..text.len(), limits, |document, region| {
+            documents.push(each(document, region));
+        });
+        part.to_end = true;
+    }
+    part.documents = documents;
+    part
+}
+
+/// Runs the rules on each object of a document; keeps what the rules across objects read.
+fn part_document(
+    engine: &Engine,
+    name: &str,
+    document: &Document,
+    region: usize,
+    previous: &Previous<'_>,
+) -> DocumentRead {
+    let mut read = DocumentRead { start: document.start, region, objects: None, errors: Vec::new() };
+    let Some(found) = objects(document) else { return read };
+    // A List item that is not an object is not checked: say so rather than drop it.
+    let value = &document.value;
+    let is_list = value.get("kind").and_then(Value::as_str).is_some_and(|k| k.ends_with("List"));
+    let items = value.get("items").and_then(Value::as_array).filter(|_| is_list);
+    for (i, _) in items.into_iter().flatten().enumerate().filter(|(_, item)| !is_kubernetes_object(item)) {
+        let at = document.position(&JsonPath::root().key("items").index(i));
+        read.errors.push(ReportError::new(
+            name,
+            at.line,
+            at.column,
+            format!("$.items[{i}] is not a Kubernetes object (it needs apiVersion and kind); not checked"),
+        ));
+    }
+    let position = |base: &JsonPath, path: &JsonPath| document.position(&source::join(base, path));
+    let mut objects_read = Vec::with_capacity(found.len());
+    for (base, value) in found {
+        let start = document.position(&base);
+        let mut object = ObjectRead {
+            start,
+            reference: ReportObject {
+                object: object_ref(value),
+                file: name.to_owned(),
+                line: start.line,
+                column: start.column,
+                checked: false,
+            },
+            findings: Vec::new(),
+            errors: Vec::new(),
+            inventory_error: None,
+            exemption: None,
+            decoded: None,
+            base,
+        };
+        match annotation_exemption(value) {
+            Ok(exemption) => object.exemption = exemption,
+            Err((path, message)) => {
+                let at = position(&object.base, &path);
+                object.errors.push(ReportError::new(name, at.line, at.column, message));
+            }
+        }
+        let old = previous.get(&identity(value)).copied();
+        match engine.check(value, old) {
+            Ok(Some(checked)) => {
+                object.reference.checked = true;
+                for finding in checked.findings {
+                    let suppressed = annotation_suppression(object.exemption.as_ref(), finding.code);
+                    let at = position(&object.base, &finding.path);
+                    object.findings.push(ReportFinding::new(name, at, None, finding, suppressed, Vec::new()));
+                }
+                for suppressed in checked.suppressed {
+                    let by = Some((SuppressedBy::Settings, suppressed.reason));
+                    let at = position(&object.base, &suppressed.finding.path);
+                    object.findings.push(ReportFinding::new(name, at, None, suppressed.finding, by, Vec::new()));
+                }
+            }
+            Ok(None) => {}
+            Err(error) => {
+                let at = position(&object.base, &error.path);
+                object.errors.push(ReportError::new(name, at.line, at.column, error.to_string()));
+            }
+        }
+        match decode_entry(value, engine.settings()) {
+            Ok(decoded) => object.decoded = decoded,
+            // Targeted kinds already reported their decoding errors.
+            Err(_) if engine.decode(value).is_err() => {}
+            Err(error) => {
+                let at = position(&object.base, &error.path);
+                object.inventory_error = Some(ReportError::new(name, at.line, at.column, error.to_string()));
+            }
+        }
+        objects_read.push(object);
+    }
+    read.objects = Some(objects_read);
+    read
+}
+
+impl Read<'_> {
+    /// The objects the rules across objects read, each tagged with its index among the
+    /// objects read (its origin). Takes the decoded objects: call it once.
+    #[must_use]
+    pub fn inventory(&self) -> Inventory<'_> {
+        let mut inventory = Inventory::new();
+        let decoded = std::mem::take(&mut *self.decoded.borrow_mut());
+        for (origin, decoded) in decoded.into_iter().enumerate() {
+            if let Some(decoded) = decoded {
+                inventory.insert_decoded(decoded, self, origin);
+            }
+        }
+        inventory
+    }
+
+    /// Runs the rules across objects over `inventory` (from [`Read::inventory`]) with its
+    /// analysis, and finishes the report. Takes the report: call it once.
+    #[must_use]
+    pub fn judge(&self, engine: &Engine, inventory: &Inventory<'_>, analysis: &Analysis) -> LintReport {
+        let mut report = std::mem::take(&mut *self.report.borrow_mut());
+        report.errors.extend(self.inventory_errors.iter().cloned());
+        for found in engine.check_bundle_with(inventory, analysis) {
+            let place = |id: usize| {
+                let entry = inventory.entry(id)?;
+                self.kept.get(entry.origin).map(|kept| (kept, entry))
+            };
+            let Some((kept, _)) = place(found.subject) else { continue };
+            let suppressed = match found.suppressed {
+                Some(reason) => Some((SuppressedBy::Settings, reason)),
+                None => annotation_suppression(kept.exemption.as_ref(), found.finding.code),
+            };
+            let related = found
+                .related
+                .iter()
+                .filter_map(|&id| {
+                    let (at, entry) = place(id)?;
+                    Some(RelatedObject {
+                        object: entry.reference.clone(),
+                        file: self.files.get(at.file).map(|f| f.name).unwrap_or_default().to_owned(),
+                        line: at.start.line,
+                        column: at.start.column,
+                    })
+                })
+                .collect();
+            let name = self.files.get(kept.file).map(|f| f.name).unwrap_or_default();
+            match self.document(kept.file, kept.document) {
+                Some(document) => report.push_finding(name, &document, &kept.base, found.finding, suppressed, related),
+                None => report.push(ReportFinding::new(name, kept.start, None, found.finding, suppressed, related)),
+            }
+        }
+        report.errors.extend(self.file_errors.iter().cloned());
+        report.finish(&self.order);
+        report
+    }
+
+    /// A document read again (once), with its Helm source.
+    fn document(&self, file: usize, index: usize) -> Option<Rc<Document>> {
+        if let Some(document) = self.again.borrow().get(&(file, index)) {
+            return Some(Rc::clone(document));
+        }
+        let f = self.files.get(file)?;
+        let limits = &self.limits;
+        let mut found = None;
+        if source::splittable(f.text) {
+            // Its region alone: it must read as exactly this one document.
+            let start = *f.regions.get(index)?;
+            let end = f.regions.get(index + 1).copied().unwrap_or(f.text.len());
+            let mut documents = Vec::new();
+            let error = source::parse_each(f.text, start..end, limits, |document, _| documents.push(document));
+            if error.is_none() && documents.len() == 1 {
+                found = documents.pop();
+            }
+        }
+        if found.is_none() {
+            let mut i = 0;
+            let _ = source::parse_each(f.text, 0..f.text.len(), limits, |document, _| {
+                if i == index {
+                    found = Some(document);
+                }
+                i += 1;
+            });
+        }
+        let mut document = found?;
+        document.helm_source = f.helm_sources.get(index).cloned().flatten();
+        let document = Rc::new(document);
+        self.again.borrow_mut().insert((file, index), Rc::clone(&document));
+        Some(document)
+    }
+}
+
+impl RawSource for Read<'_> {
+    fn raw(&self, origin: usize) -> Option<Value> {
+        let kept = self.kept.get(origin)?;
+        let document = self.document(kept.file, kept.document)?;
+        kept.base.lookup(&document.value).cloned()
+    }
+}
+
+/// Parses `inputs` as [`read`] does (split into the same parts, on the same threads) and
+/// drops each document: what reading alone costs, for benchmarks. Returns the number of
+/// documents.
+#[must_use]
+pub fn parse_only(inputs: &[Input<'_>], limits: &Limits, parallelism: Parallelism) -> usize {
+    let mut jobs = Vec::new();
+    for input in inputs {
+        let text = source::body(input.text);
+        jobs.extend(parallelism.parts(text).into_iter().map(|range| (text, range)));
+    }
+    run_parallel(&jobs, parallelism.threads, |(text, range)| {
+        let mut documents = 0;
+        let _ = source::parse_each(text, range.clone(), limits, |_, _| documents += 1);
+        documents
+    })
+    .into_iter()
+    .sum()
+}

@@ -1,0 +1,95 @@
+//! Reading split into parts on several threads gives the report one reader gives: every
+//! fixture and example alone, and all of them as one stream (where a part may start after
+//! a syntax error, or hold a bundle finding whose document is read again).
+
+use std::path::{Path, PathBuf};
+
+use aisgate_core::{Engine, Settings};
+use aisgate_lint::{Input, Limits, LintReport, Parallelism};
+
+fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            yaml_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+            out.push(path);
+        }
+    }
+}
+
+fn lint(inputs: &[Input<'_>], parallelism: Parallelism) -> (String, Vec<String>) {
+    let engine = Engine::new(Settings::default(), None);
+    let limits = Limits { max_input_bytes: usize::MAX, ..Limits::default() };
+    let read = aisgate_lint::read_with(&engine, inputs, &[], &limits, parallelism);
+    let inventory = read.inventory();
+    let analysis = aisgate_core::bundle::Analysis::new(&inventory, engine.settings());
+    let report: LintReport = read.judge(&engine, &inventory, &analysis);
+    let objects = report.objects.iter().map(|o| format!("{o:?}")).collect();
+    (serde_json::to_string_pretty(&report).unwrap(), objects)
+}
+
+const ONE: Parallelism = Parallelism { threads: 1, min_part_bytes: usize::MAX };
+/// A part per document marker, on three threads.
+const MANY: Parallelism = Parallelism { threads: 3, min_part_bytes: 1 };
+
+#[test]
+fn split_reading_reports_what_one_reader_reports() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut files = Vec::new();
+    for dir in ["fixtures", "examples"] {
+        yaml_files(&root.join(dir), &mut files);
+    }
+    assert!(files.len() > 50, "{} files", files.len());
+    let texts: Vec<(String, String)> = files
+        .iter()
+        .filter_map(|p| Some((p.strip_prefix(&root).ok()?.display().to_string(), std::fs::read_to_string(p).ok()?)))
+        .collect();
+    for (name, text) in &texts {
+        let inputs = [Input { name, text }];
+        assert_eq!(lint(&inputs, ONE), lint(&inputs, MANY), "{name}");
+    }
+    // All as one stream, documents separated by markers (but for the few that are never
+    // split: with aliases, directives or lone carriage returns).
+    let mut stream = String::new();
+    for (_, text) in &texts {
+        if text.contains('*') || !aisgate_lint::source::splittable(text) {
+            continue;
+        }
+        stream.push_str("---\n");
+        stream.push_str(text);
+        if !stream.ends_with('\n') {
+            stream.push('\n');
+        }
+    }
+    let parts = aisgate_lint::source::split(&stream, 8);
+    assert_eq!(parts.len(), 8, "the stream is split");
+    let inputs = [Input { name: "all.yaml", text: &stream }];
+    let (report, _) = lint(&inputs, ONE);
+    assert!(report.contains("\"AIS404\""), "findings across objects");
+    assert_eq!(lint(&inputs, ONE), lint(&inputs, MANY));
+    // A syntax error in the middle: what follows is not read.
+    let middle = parts[4].start;
+    let broken = format!("{}---\nkind: [1,\n{}", &stream[..middle], &stream[middle..]);
+    let inputs = [Input { name: "broken.yaml", text: &broken }];
+    let (report, _) = lint(&inputs, ONE);
+    assert!(report.contains("YAML syntax error"), "an error");
+    assert_eq!(lint(&inputs, ONE), lint(&inputs, MANY));
+    // And every file at once, each split.
+    let inputs: Vec<Input<'_>> = texts.iter().map(|(name, text)| Input { name, text }).collect();
+    assert_eq!(lint(&inputs, ONE), lint(&inputs, MANY));
+}
+
+#[test]
+fn splits_at_document_markers_only() {
+    let text = "a: 1\n---\nb: |\n  ---x\n---   \nc: 3\n----\n--- # c\nd: 4\n";
+    let parts = aisgate_lint::source::split(text, 10);
+    let starts: Vec<&str> = parts.iter().map(|r| &text[r.start..r.start + 4]).collect();
+    assert_eq!(starts, vec!["a: 1", "---\n", "--- ", "--- "]);
+    assert_eq!(parts.last().unwrap().end, text.len());
+    // Directives and lone carriage returns keep a text whole.
+    assert_eq!(aisgate_lint::source::split("%YAML 1.2\n---\na: 1\n---\nb: 2\n", 4).len(), 1);
+    assert_eq!(aisgate_lint::source::split("a: 1\r---\rb: 2\r", 4).len(), 1);
+}

@@ -16,7 +16,6 @@ use aisgate_core::engine::FixScope;
 use aisgate_core::settings::{Date, FailurePolicy, Limits, SettingsError, date_from_unix};
 use aisgate_core::{Engine, Finding, Inventory, Operation, Settings, Severity};
 use kubewarden_policy_sdk::host_capabilities::kubernetes::{ListAllResourcesRequest, ListResourcesByNamespaceRequest};
-use kubewarden_policy_sdk::request::KubernetesAdmissionRequest;
 use kubewarden_policy_sdk::response::ValidationResponse;
 use kubewarden_policy_sdk::settings::SettingsValidationResponse;
 use kubewarden_policy_sdk::wapc_guest::{self as guest, CallResult};
@@ -38,6 +37,29 @@ struct ValidationPayload {
     request: KubernetesAdmissionRequest,
     #[serde(default)]
     settings: Value,
+}
+
+/// The fields of the AdmissionRequest the policy reads (and `uid`, which an API server always
+/// sends as a string), named and aliased as in the SDK's type of the same name, so messages
+/// are the same. The SDK's type also builds `userInfo` (a `HashSet`), `options` and the
+/// request kinds, which the policy never reads: decoding it was a fifth of a small request.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct KubernetesAdmissionRequest {
+    uid: String,
+    kind: GroupVersionKind,
+    name: String,
+    namespace: String,
+    operation: String,
+    object: Value,
+    #[serde(alias = "oldObject")]
+    old_object: Value,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct GroupVersionKind {
+    kind: String,
 }
 
 /// Only the settings of a `validate` payload, read before the request when the payload is

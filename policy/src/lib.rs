@@ -319,7 +319,7 @@ pub fn evaluate_with(payload: &[u8], lookup: &dyn ClusterLookup) -> ValidationRe
         match cluster_findings(&engine, judged, &request.namespace, lookup) {
             Ok(more) => {
                 findings.extend(more);
-                findings.sort_by(|a, b| (a.code, &a.path, &a.message).cmp(&(b.code, &b.path, &b.message)));
+                findings.sort_by(aisgate_core::engine::finding_order);
                 findings.dedup_by(|a, b| (a.code, &a.path, &a.message) == (b.code, &b.path, &b.message));
             }
             Err(error) if context.failure_policy == FailurePolicy::Fail => {

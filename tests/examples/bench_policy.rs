@@ -110,6 +110,15 @@ fn run(module: &[u8], cases: &[Case], native: bool, iterations: &Iterations) -> 
         compile + instantiate
     );
     let mut measured = Measured { cold_start: compile + instantiate, warm: vec![], fresh: vec![], native: vec![] };
+    header("floors: what every request pays before the policy's own work");
+    let round_trip = Summary::of(time(iterations.warm, || {
+        std::hint::black_box(host.call_bytes("protocol_version", b"").unwrap());
+    }));
+    println!("{:<46} {:>6}  {round_trip}", "waPC round trip (protocol_version, warm)", 0);
+    let rehydrate = Summary::of(time(iterations.fresh, || {
+        std::hint::black_box(compiled.instantiate(Cluster::default()));
+    }));
+    println!("{:<46} {:>6}  {rehydrate}", "fresh instance alone (no call)", 0);
     header("warm validate (one instance)");
     for case in cases {
         let answer = host.call_raw("validate", &case.payload).unwrap();

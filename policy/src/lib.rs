@@ -9,11 +9,13 @@
 // A panic traps the module and the API server reports "internal server error".
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use aisgate_core::engine::FixScope;
-use aisgate_core::settings::{Date, FailurePolicy, Limits, date_from_unix};
+use aisgate_core::settings::{Date, FailurePolicy, Limits, SettingsError, date_from_unix};
 use aisgate_core::{Engine, Finding, Inventory, Operation, Settings, Severity};
 use kubewarden_policy_sdk::host_capabilities::kubernetes::{ListAllResourcesRequest, ListResourcesByNamespaceRequest};
-use kubewarden_policy_sdk::request::KubernetesAdmissionRequest;
 use kubewarden_policy_sdk::response::ValidationResponse;
 use kubewarden_policy_sdk::settings::SettingsValidationResponse;
 use kubewarden_policy_sdk::wapc_guest::{self as guest, CallResult};
@@ -35,6 +37,29 @@ struct ValidationPayload {
     request: KubernetesAdmissionRequest,
     #[serde(default)]
     settings: Value,
+}
+
+/// The fields of the AdmissionRequest the policy reads (and `uid`, which an API server always
+/// sends as a string), named and aliased as in the SDK's type of the same name, so messages
+/// are the same. The SDK's type also builds `userInfo` (a `HashSet`), `options` and the
+/// request kinds, which the policy never reads: decoding it was a fifth of a small request.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct KubernetesAdmissionRequest {
+    uid: String,
+    kind: GroupVersionKind,
+    name: String,
+    namespace: String,
+    operation: String,
+    object: Value,
+    #[serde(alias = "oldObject")]
+    old_object: Value,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct GroupVersionKind {
+    kind: String,
 }
 
 /// Only the settings of a `validate` payload, read before the request when the payload is
@@ -72,6 +97,31 @@ fn unreadable(error: &serde_json::Error) -> String {
 fn today() -> Option<Date> {
     let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
     date_from_unix(i64::try_from(seconds).ok()?)
+}
+
+/// An engine with the settings (as JSON) and the day it was made for.
+type CachedEngine = (Value, Option<Date>, Rc<Engine>);
+
+thread_local! {
+    /// The engine for the settings of the last request: policy-server sends the same
+    /// settings with every request, and checking them (rule names, globs, JSONPath queries)
+    /// is not free.
+    static ENGINE: RefCell<Option<CachedEngine>> = const { RefCell::new(None) };
+}
+
+/// The engine for `settings` (checked once per distinct settings and day).
+fn engine_for(settings: &Value, today: Option<Date>) -> Result<Rc<Engine>, SettingsError> {
+    ENGINE.with(|cache| {
+        if let Some((cached, day, engine)) = &*cache.borrow()
+            && cached == settings
+            && *day == today
+        {
+            return Ok(Rc::clone(engine));
+        }
+        let engine = Rc::new(Engine::new(Settings::from_json(settings)?, today));
+        *cache.borrow_mut() = Some((settings.clone(), today, Rc::clone(&engine)));
+        Ok(engine)
+    })
 }
 
 fn respond(response: &ValidationResponse) -> CallResult {
@@ -219,12 +269,12 @@ pub fn evaluate_with(payload: &[u8], lookup: &dyn ClusterLookup) -> ValidationRe
         Ok(payload) => payload,
         Err(error) => return reject(unreadable(&error), Vec::new()),
     };
-    let settings = match Settings::from_json(&payload.settings) {
-        Ok(settings) => settings,
+    let engine = match engine_for(&payload.settings, today()) {
+        Ok(engine) => engine,
         Err(error) => return reject(format!("aisgate: invalid {error}"), Vec::new()),
     };
     // Settings may also lower the limit.
-    if let Some(rejection) = oversized(size, settings.limits.max_request_bytes) {
+    if let Some(rejection) = oversized(size, engine.settings().limits.max_request_bytes) {
         return rejection;
     }
     let request = payload.request;
@@ -251,7 +301,6 @@ pub fn evaluate_with(payload: &[u8], lookup: &dyn ClusterLookup) -> ValidationRe
         );
     }
     let old = (operation == Operation::Update).then_some(&request.old_object);
-    let engine = Engine::new(settings, today());
     let outcome = match engine.check_and_fix(&request.object, old, operation, FixScope::Admission) {
         Ok(Some(outcome)) => outcome,
         Ok(None) => return accept(None, Vec::new()),
@@ -270,7 +319,7 @@ pub fn evaluate_with(payload: &[u8], lookup: &dyn ClusterLookup) -> ValidationRe
         match cluster_findings(&engine, judged, &request.namespace, lookup) {
             Ok(more) => {
                 findings.extend(more);
-                findings.sort_by(|a, b| (a.code, &a.path, &a.message).cmp(&(b.code, &b.path, &b.message)));
+                findings.sort_by(aisgate_core::engine::finding_order);
                 findings.dedup_by(|a, b| (a.code, &a.path, &a.message) == (b.code, &b.path, &b.message));
             }
             Err(error) if context.failure_policy == FailurePolicy::Fail => {

@@ -1,14 +1,19 @@
 //! Benchmark of the compiled policy in a waPC host (wapc + wasmtime-provider, as
 //! policy-server runs it), against the same requests through the engine natively.
 //!
-//! `cargo run -p aisgate-tests --example bench_policy` (the dev profile optimises wasmtime;
-//! the guest is always the shipped release module). Reports:
-//! - cold start: compile the module (new engine), then instantiate it;
+//! `cargo run --profile bench -p aisgate-tests --example bench_policy`: the `bench` profile
+//! optimises the host (wasmtime, and the native engine the wasm is compared with) as release
+//! does, without its whole-program LTO; the guest is always the shipped module. Reports:
+//! - cold start: a new engine compiling the module, then instantiating it;
 //! - per request, warm `validate` on one long-lived instance, `validate` on a fresh
 //!   instance of the compiled module (policy-server's per-request path), and the same
-//!   request through `aisgate_policy::validate` natively (the wasm/native ratio);
+//!   request through `aisgate_policy::validate` natively (the wasm/native ratio); both
+//!   answer JSON bytes, which are not decoded in the timed loop;
 //! - with `AISGATE_ANCHOR_WASM=<module>` (and optionally `AISGATE_ANCHOR_REQUEST=<json>`),
-//!   the same figures for another policy on its PVC request: the anchor in docs/performance.md.
+//!   the same figures for another policy on its PVC request, and the ratios to it: the
+//!   anchor in docs/performance.md.
+//!
+//! `--quick` runs a few iterations only: CI (scripts/test) checks that the benchmark runs.
 
 use std::time::{Duration, Instant};
 
@@ -16,8 +21,14 @@ use aisgate_tests::fixtures::repo_root;
 use aisgate_tests::wapc_host::{Cluster, CompiledPolicy, PolicyHost, admission_request, policy_wasm};
 use serde_json::{Value, json};
 
-const WARM_ITERATIONS: usize = 5_000;
-const FRESH_ITERATIONS: usize = 300;
+/// Calls timed per request: warm (after 100 warm-up calls) and on a fresh instance.
+struct Iterations {
+    warm: usize,
+    fresh: usize,
+}
+
+const FULL: Iterations = Iterations { warm: 5_000, fresh: 300 };
+const QUICK: Iterations = Iterations { warm: 20, fresh: 5 };
 
 fn read_documents(path: &str) -> Vec<Value> {
     let text = std::fs::read_to_string(repo_root().join(path)).unwrap();
@@ -25,11 +36,27 @@ fn read_documents(path: &str) -> Vec<Value> {
     parsed.documents.into_iter().map(|d| d.value).collect()
 }
 
-/// min, p50, p90, p99 of `samples`.
-fn summary(mut samples: Vec<Duration>) -> String {
-    samples.sort();
-    let at = |per_mille: usize| samples[(samples.len() - 1) * per_mille / 1000];
-    format!("{:>8.1?} {:>8.1?} {:>8.1?} {:>8.1?}", samples[0], at(500), at(900), at(990))
+/// min, p50, p90, p99 of some timings.
+#[derive(Debug, Clone, Copy)]
+struct Summary {
+    min: Duration,
+    p50: Duration,
+    p90: Duration,
+    p99: Duration,
+}
+
+impl Summary {
+    fn of(mut samples: Vec<Duration>) -> Self {
+        samples.sort();
+        let at = |per_mille: usize| samples[(samples.len() - 1) * per_mille / 1000];
+        Self { min: samples[0], p50: at(500), p90: at(900), p99: at(990) }
+    }
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:>8.1?} {:>8.1?} {:>8.1?} {:>8.1?}", self.min, self.p50, self.p90, self.p99)
+    }
 }
 
 fn time(iterations: usize, mut call: impl FnMut()) -> Vec<Duration> {
@@ -61,44 +88,77 @@ fn header(title: &str) {
     println!("{:<46} {:>6}  {:<36}", "request", "bytes", "     min      p50      p90      p99");
 }
 
+/// What one module measured: cold start, then per case warm, fresh and native figures.
+struct Measured {
+    cold_start: Duration,
+    warm: Vec<Summary>,
+    fresh: Vec<Summary>,
+    native: Vec<Summary>,
+}
+
 /// Warm and fresh-instance figures for `cases` on `module`; native figures when `native`.
-fn run(module: &[u8], cases: &[Case], native: bool) {
+fn run(module: &[u8], cases: &[Case], native: bool, iterations: &Iterations) -> Measured {
     let start = Instant::now();
     let compiled = CompiledPolicy::new(module);
     let compile = start.elapsed();
     let start = Instant::now();
     let host = compiled.instantiate(Cluster::default());
     let instantiate = start.elapsed();
-    println!("module {} bytes; cold start: compile {compile:.1?} + instantiate {instantiate:.1?}", module.len());
+    println!(
+        "module {} bytes; cold start {:.1?}: compile {compile:.1?} + instantiate {instantiate:.1?}",
+        module.len(),
+        compile + instantiate
+    );
+    let mut measured = Measured { cold_start: compile + instantiate, warm: vec![], fresh: vec![], native: vec![] };
+    header("floors: what every request pays before the policy's own work");
+    let round_trip = Summary::of(time(iterations.warm, || {
+        std::hint::black_box(host.call_bytes("protocol_version", b"").unwrap());
+    }));
+    println!("{:<46} {:>6}  {round_trip}", "waPC round trip (protocol_version, warm)", 0);
+    let rehydrate = Summary::of(time(iterations.fresh, || {
+        std::hint::black_box(compiled.instantiate(Cluster::default()));
+    }));
+    println!("{:<46} {:>6}  {rehydrate}", "fresh instance alone (no call)", 0);
     header("warm validate (one instance)");
     for case in cases {
         let answer = host.call_raw("validate", &case.payload).unwrap();
         assert_eq!(answer["mutated_object"].is_object(), case.mutates, "{}: {answer}", case.label);
         for _ in 0..100 {
-            host.call_raw("validate", &case.payload).unwrap();
+            host.call_bytes("validate", &case.payload).unwrap();
         }
-        let samples = time(WARM_ITERATIONS, || {
-            host.call_raw("validate", &case.payload).unwrap();
-        });
-        println!("{:<46} {:>6}  {}", case.label, case.payload.len(), summary(samples));
+        let summary = Summary::of(time(iterations.warm, || {
+            std::hint::black_box(host.call_bytes("validate", &case.payload).unwrap());
+        }));
+        println!("{:<46} {:>6}  {summary}", case.label, case.payload.len());
+        measured.warm.push(summary);
     }
     header("fresh instance + validate (policy-server's per-request path)");
     for case in cases {
-        let samples = time(FRESH_ITERATIONS, || {
+        let summary = Summary::of(time(iterations.fresh, || {
             let host: PolicyHost = compiled.instantiate(Cluster::default());
-            host.call_raw("validate", &case.payload).unwrap();
-        });
-        println!("{:<46} {:>6}  {}", case.label, case.payload.len(), summary(samples));
+            std::hint::black_box(host.call_bytes("validate", &case.payload).unwrap());
+        }));
+        println!("{:<46} {:>6}  {summary}", case.label, case.payload.len());
+        measured.fresh.push(summary);
     }
     if native {
         header("native engine (aisgate_policy::validate, same bytes)");
         for case in cases {
-            let samples = time(WARM_ITERATIONS, || {
+            for _ in 0..100 {
+                std::hint::black_box(aisgate_policy::validate(&case.payload).unwrap());
+            }
+            let summary = Summary::of(time(iterations.warm, || {
                 std::hint::black_box(aisgate_policy::validate(std::hint::black_box(&case.payload)).unwrap());
-            });
-            println!("{:<46} {:>6}  {}", case.label, case.payload.len(), summary(samples));
+            }));
+            println!("{:<46} {:>6}  {summary}", case.label, case.payload.len());
+            measured.native.push(summary);
         }
     }
+    measured
+}
+
+fn ratio(a: Duration, b: Duration) -> f64 {
+    a.as_secs_f64() / b.as_secs_f64()
 }
 
 fn main() {
@@ -125,8 +185,13 @@ fn main() {
             true,
         ),
     ];
+    let iterations = if std::env::args().any(|arg| arg == "--quick") { QUICK } else { FULL };
     println!("aisgate policy");
-    run(policy_wasm(), &cases, true);
+    let ours = run(policy_wasm(), &cases, true, &iterations);
+    println!("\nwasm / native, p50");
+    for ((case, warm), native) in cases.iter().zip(&ours.warm).zip(&ours.native) {
+        println!("{:<46} {:>6.2}x", case.label, ratio(warm.p50, native.p50));
+    }
 
     if let Some(anchor) = std::env::var_os("AISGATE_ANCHOR_WASM") {
         let module = std::fs::read(&anchor).unwrap();
@@ -137,6 +202,15 @@ fn main() {
         let settings = json!({"deniedStorageClasses": ["slow"]});
         let payload = serde_json::to_vec(&json!({"request": request, "settings": settings})).unwrap();
         println!("\nanchor: {}", std::path::Path::new(&anchor).display());
-        run(&module, &[Case { label: "anchor PersistentVolumeClaim", payload, mutates: false }], false);
+        let anchor = run(
+            &module,
+            &[Case { label: "anchor PersistentVolumeClaim", payload, mutates: false }],
+            false,
+            &iterations,
+        );
+        println!("\naisgate / anchor (PVC, p50)");
+        println!("{:<46} {:>6.2}x", "cold start", ratio(ours.cold_start, anchor.cold_start));
+        println!("{:<46} {:>6.2}x", "warm validate", ratio(ours.warm[0].p50, anchor.warm[0].p50));
+        println!("{:<46} {:>6.2}x", "fresh instance + validate", ratio(ours.fresh[0].p50, anchor.fresh[0].p50));
     }
 }

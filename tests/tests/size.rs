@@ -7,12 +7,13 @@ use aisgate_tests::fixtures::repo_root;
 use aisgate_tests::wapc_host::policy_wasm;
 use xtask::annotate::{self, PolicyMetadata};
 
-/// Bytes of the module after `wasm-opt -Oz` (1,034,961 when recorded).
-const POLICY_WASM_BUDGET: usize = 1024 * 1024;
+/// Bytes of the module after `wasm-opt -Oz` (782,867 when recorded, down from 1,044,328).
+/// The goal is under 575,000 (issue 7): lower the budget as the module shrinks.
+const POLICY_WASM_BUDGET: usize = 790_000;
 
 /// Bytes of the module annotated with metadata.yml and the README, as it is published
-/// (1,068,076 when recorded).
-const ANNOTATED_POLICY_WASM_BUDGET: usize = 1_100_000;
+/// (817,376 when recorded, down from 1,078,837). The goal is 600,000 (issue 7).
+const ANNOTATED_POLICY_WASM_BUDGET: usize = 825_000;
 
 #[test]
 fn policy_module_fits_its_size_budget() {

@@ -33,17 +33,21 @@ impl JsonPath {
     /// Builds a path from dot-separated keys: `JsonPath::from_keys("spec.targetSpec")`.
     #[must_use]
     pub fn from_keys(dotted: &str) -> Self {
-        let mut path = Self::root();
-        for key in dotted.split('.').filter(|k| !k.is_empty()) {
-            path.segments.push(Segment::Key(key.to_owned()));
-        }
-        path
+        Self::root().keys(dotted)
+    }
+
+    /// A copy of this path with room for `more` segments: rules extend paths step by step,
+    /// and a plain clone would be reallocated by the first push.
+    fn with_room(&self, more: usize) -> Self {
+        let mut segments = Vec::with_capacity(self.segments.len() + more);
+        segments.extend_from_slice(&self.segments);
+        Self { segments }
     }
 
     /// This path extended by an object key.
     #[must_use]
     pub fn key(&self, key: &str) -> Self {
-        let mut path = self.clone();
+        let mut path = self.with_room(1);
         path.segments.push(Segment::Key(key.to_owned()));
         path
     }
@@ -51,15 +55,16 @@ impl JsonPath {
     /// This path extended by several object keys given as `a.b.c`.
     #[must_use]
     pub fn keys(&self, dotted: &str) -> Self {
-        let mut path = self.clone();
-        path.segments.extend(JsonPath::from_keys(dotted).segments);
+        let keys = dotted.split('.').filter(|k| !k.is_empty());
+        let mut path = self.with_room(keys.clone().count());
+        path.segments.extend(keys.map(|key| Segment::Key(key.to_owned())));
         path
     }
 
     /// This path extended by an array index.
     #[must_use]
     pub fn index(&self, index: usize) -> Self {
-        let mut path = self.clone();
+        let mut path = self.with_room(1);
         path.segments.push(Segment::Index(index));
         path
     }

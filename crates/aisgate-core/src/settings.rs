@@ -7,12 +7,15 @@
 //! queries parse, dates are dates) happen in [`Settings::from_json`].
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::finding::Severity;
+use crate::model::read::{FromJson, Read, read_struct, variant};
+use crate::path::Segment;
 use crate::registry;
 
 /// A refused setting: where, and what is allowed there.
@@ -31,7 +34,7 @@ impl SettingsError {
 }
 
 /// The level a rule is set to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum RuleLevel {
@@ -41,6 +44,16 @@ pub enum RuleLevel {
     Warn,
     /// Do not run the rule.
     Off,
+}
+
+impl FromJson for RuleLevel {
+    fn read(value: &Value) -> Read<Self> {
+        Ok(match variant(value, &["deny", "warn", "off"])? {
+            "deny" => RuleLevel::Deny,
+            "warn" => RuleLevel::Warn,
+            _ => RuleLevel::Off,
+        })
+    }
 }
 
 impl RuleLevel {
@@ -57,7 +70,7 @@ impl RuleLevel {
 /// Which automatic fixes run. Offline `fix` applies these plus the offline-only ones.
 // One switch per mutation is the settings contract (interfaces.md §2), not a state machine.
 #[allow(clippy::struct_excessive_bools)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct Mutations {
@@ -81,6 +94,13 @@ impl Default for Mutations {
         }
     }
 }
+
+read_struct!(Mutations, "struct Mutations", derived deny_unknown true {
+    "retainReclaimPolicy" => retain_reclaim_policy,
+    "addPodAntiAffinity" => add_pod_anti_affinity,
+    "stripHostPortOnSharedNodes" => strip_host_port_on_shared_nodes,
+    "migrateDeprecatedFields" => migrate_deprecated_fields,
+});
 
 /// One of the mutation switches, named by its settings key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,7 +136,7 @@ impl Mutations {
 }
 
 /// Findings that an administrator accepts, with the reason recorded.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct Exemption {
@@ -134,8 +154,17 @@ pub struct Exemption {
     pub expires: Option<String>,
 }
 
+read_struct!(Exemption, "struct Exemption", derived deny_unknown true {
+    "rules" => rules,
+    "namespaces" => namespaces,
+    "names" => names,
+    "paths" => paths,
+    "reason" => reason,
+    "expires" => expires,
+});
+
 /// What happens when a cluster lookup fails.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum FailurePolicy {
@@ -146,9 +175,18 @@ pub enum FailurePolicy {
     Fail,
 }
 
+impl FromJson for FailurePolicy {
+    fn read(value: &Value) -> Read<Self> {
+        Ok(match variant(value, &["ignore", "fail"])? {
+            "fail" => FailurePolicy::Fail,
+            _ => FailurePolicy::Ignore,
+        })
+    }
+}
+
 /// Rules across objects at admission: the policy looks up the cluster's AIStores,
 /// StatefulSets, PVCs, PVs, StorageClasses and Nodes through the host.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct ClusterContext {
@@ -158,10 +196,15 @@ pub struct ClusterContext {
     pub failure_policy: FailurePolicy,
 }
 
+read_struct!(ClusterContext, "struct ClusterContext", derived deny_unknown true {
+    "enabled" => enabled,
+    "failurePolicy" => failure_policy,
+});
+
 /// Guards against hostile or runaway input. Every refusal names its limit and the setting
 /// that raises it (`limits.<key>`). The offline reader's limits apply to the CLI and the
 /// JavaScript package; `maxRequestBytes` to the policy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct Limits {
@@ -194,6 +237,15 @@ impl Default for Limits {
     }
 }
 
+read_struct!(Limits, "struct Limits", derived deny_unknown true {
+    "maxRequestBytes" => max_request_bytes,
+    "maxInputBytes" => max_input_bytes,
+    "maxTotalBytes" => max_total_bytes,
+    "maxObjects" => max_objects,
+    "maxDepth" => max_depth,
+    "maxAliasNodes" => max_alias_nodes,
+});
+
 impl Limits {
     /// The refusal for a value over a limit: what, the limit, and the setting to raise it.
     #[must_use]
@@ -216,7 +268,7 @@ fn default_shared_node_annotation() -> String {
 }
 
 /// aisgate's settings. Construct with [`Settings::from_json`] so that every check runs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(
     feature = "schema",
@@ -252,6 +304,20 @@ pub struct Settings {
     pub limits: Limits,
 }
 
+read_struct!(Settings, "struct Settings", derived deny_unknown true {
+    "rules" => rules,
+    "mutations" => mutations,
+    "exemptions" => exemptions,
+    "aisStorageClasses" => ais_storage_classes,
+    "staticStorageClasses" => static_storage_classes,
+    "topologyKeys" => topology_keys,
+    "sharedNodeAnnotation" => shared_node_annotation,
+    "networkCsiDrivers" => network_csi_drivers,
+    "statefulSetSelector" => stateful_set_selector,
+    "clusterContext" => cluster_context,
+    "limits" => limits,
+});
+
 impl Default for Settings {
     fn default() -> Self {
         Self {
@@ -285,22 +351,65 @@ struct LabelSelectorSchema {
     match_expressions: Vec<Value>,
 }
 
-/// A date as `YYYY-MM-DD`.
-pub type Date = time::Date;
-
-const DATE_FORMAT: &[time::format_description::BorrowedFormatItem<'static>] =
-    time::macros::format_description!("[year]-[month]-[day]");
-
-/// Parses `YYYY-MM-DD`.
-#[must_use]
-pub fn parse_date(text: &str) -> Option<Date> {
-    Date::parse(text, DATE_FORMAT).ok()
+/// A calendar date (UTC), as `YYYY-MM-DD` reads: the last day of an exemption, or today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    year: u16,
+    month: u8,
+    day: u8,
 }
 
-/// The UTC date of a Unix timestamp in seconds.
+impl Date {
+    /// The date, if the day exists in that month and year (the year within 0001-9999).
+    #[must_use]
+    pub fn new(year: u16, month: u8, day: u8) -> Option<Date> {
+        let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        ((1..=9999).contains(&year) && (1..=days).contains(&day)).then_some(Date { year, month, day })
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// Parses `YYYY-MM-DD` (exactly: four, two and two digits).
+#[must_use]
+pub fn parse_date(text: &str) -> Option<Date> {
+    let bytes = text.as_bytes();
+    let [y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2] = *bytes else { return None };
+    let digits =
+        |digits: &[u8]| digits.iter().try_fold(0_u16, |n, &d| d.is_ascii_digit().then(|| n * 10 + u16::from(d - b'0')));
+    let month = u8::try_from(digits(&[m1, m2])?).ok()?;
+    let day = u8::try_from(digits(&[d1, d2])?).ok()?;
+    Date::new(digits(&[y1, y2, y3, y4])?, month, day)
+}
+
+/// The UTC date of a Unix timestamp in seconds (from year 1970 on).
 #[must_use]
 pub fn date_from_unix(seconds: i64) -> Option<Date> {
-    time::OffsetDateTime::from_unix_timestamp(seconds).ok().map(time::OffsetDateTime::date)
+    if seconds < 0 {
+        return None;
+    }
+    // Howard Hinnant's `civil_from_days`, for days since 1970-01-01.
+    let z = seconds / 86_400 + 719_468;
+    let era = z / 146_097;
+    let day_of_era = z - era * 146_097;
+    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let shifted_month = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
+    let month = if shifted_month < 10 { shifted_month + 3 } else { shifted_month - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    Date::new(u16::try_from(year).ok()?, u8::try_from(month).ok()?, u8::try_from(day).ok()?)
 }
 
 /// A JSONPath syntax error on one line: where, and what the parser expected there.
@@ -328,15 +437,21 @@ impl Settings {
         if !value.is_object() {
             return Err(SettingsError::new("(root)", "expected an object of settings"));
         }
-        let settings: Settings = serde_path_to_error::deserialize(value).map_err(|error| {
-            let mut segments: Vec<String> = error.path().iter().map(ToString::to_string).collect();
-            let message = error.into_inner().to_string();
-            // The path of an unknown key ends with that key; the field at fault is its parent.
-            if message.starts_with("unknown field") {
-                segments.pop();
+        let settings = Settings::read(value).map_err(|error| {
+            let mut field = String::new();
+            for segment in error.segments() {
+                match segment {
+                    Segment::Key(key) if field.is_empty() => field.push_str(key),
+                    Segment::Key(key) => {
+                        field.push('.');
+                        field.push_str(key);
+                    }
+                    Segment::Index(index) => {
+                        let _ = write!(field, "[{index}]");
+                    }
+                }
             }
-            let field = if segments.is_empty() { "(root)".to_owned() } else { segments.join(".").replace(".[", "[") };
-            SettingsError::new(field, message)
+            SettingsError::new(if field.is_empty() { "(root)".to_owned() } else { field }, error.message)
         })?;
         settings.check()?;
         Ok(settings)
@@ -505,6 +620,41 @@ mod tests {
         );
         let ok = json!({"exemptions": [{"rules": ["host-port-on-shared-node"], "namespaces": ["ais-*"], "reason": "x", "expires": "2027-01-31", "paths": ["$.spec.template.spec.containers[?@.name=='sidecar']"]}]});
         assert!(Settings::from_json(&ok).is_ok());
+    }
+
+    #[test]
+    fn dates_are_calendar_days() {
+        assert_eq!(parse_date("2027-01-31").map(|d| d.to_string()).as_deref(), Some("2027-01-31"));
+        assert!(parse_date("2028-02-29").is_some());
+        for bad in [
+            "2027-02-29",
+            "1900-02-29",
+            "2027-13-01",
+            "2027-00-10",
+            "2027-04-31",
+            "0000-01-01",
+            "31/01/2027",
+            "2027-1-31",
+            "+2027-01-31",
+            "2027-01-31 ",
+            "２０２７-01-31",
+            "",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+        assert!(parse_date("2027-01-31") < parse_date("2027-02-01"));
+        assert!(parse_date("2026-12-31") < parse_date("2027-01-01"));
+        for (seconds, date) in [
+            (0, "1970-01-01"),
+            (86_399, "1970-01-01"),
+            (951_782_400, "2000-02-29"),
+            (1_763_683_200, "2025-11-21"),
+            (4_107_542_399, "2100-02-28"),
+            (4_107_542_400, "2100-03-01"),
+        ] {
+            assert_eq!(date_from_unix(seconds).map(|d| d.to_string()).as_deref(), Some(date), "{seconds}");
+        }
+        assert_eq!(date_from_unix(-1), None);
     }
 
     #[test]

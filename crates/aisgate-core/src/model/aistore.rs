@@ -5,10 +5,10 @@
 
 use std::collections::BTreeMap;
 
+use super::read::read_struct;
 use k8s_openapi::api::core::v1::Affinity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
-use serde::Deserialize;
 use serde_json::Value;
 
 use super::meta::Metadata;
@@ -16,15 +16,15 @@ use super::meta::Metadata;
 pub const API_GROUP: &str = "ais.nvidia.com";
 pub const KIND: &str = "AIStore";
 
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default)]
 pub struct AiStore {
     pub metadata: Metadata,
     pub spec: AiStoreSpec,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+read_struct!(AiStore, "struct AiStore", derived { "metadata" => metadata, "spec" => spec });
+
+#[derive(Debug, Clone, Default)]
 pub struct AiStoreSpec {
     pub size: Option<i64>,
     pub node_image: Option<String>,
@@ -39,17 +39,35 @@ pub struct AiStoreSpec {
     /// Deprecated: `stateStorage.pvc.storageClass`.
     pub state_storage_class: Option<String>,
     /// Deprecated: `proxySpec.externalAccess` and `targetSpec.externalAccess`.
-    #[serde(rename = "enableExternalLB")]
     pub enable_external_lb: Option<bool>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+read_struct!(AiStoreSpec, "struct AiStoreSpec", derived {
+    "size" => size,
+    "nodeImage" => node_image,
+    "initImage" => init_image,
+    "stateStorage" => state_storage,
+    "proxySpec" => proxy_spec,
+    "targetSpec" => target_spec,
+    "configToUpdate" => config_to_update,
+    "shutdownCluster" => shutdown_cluster,
+    "hostpathPrefix" => hostpath_prefix,
+    "stateStorageClass" => state_storage_class,
+    "enableExternalLB" => enable_external_lb,
+});
+
+#[derive(Debug, Clone, Default)]
 pub struct StateStorage {
     pub host_path: Option<Value>,
     pub pvc: Option<Value>,
     pub empty_dir: Option<Value>,
 }
+
+read_struct!(StateStorage, "struct StateStorage", derived {
+    "hostPath" => host_path,
+    "pvc" => pvc,
+    "emptyDir" => empty_dir,
+});
 
 impl StateStorage {
     /// The modes set, in the CRD's order.
@@ -70,8 +88,7 @@ impl StateStorage {
 }
 
 /// `proxySpec` or `targetSpec`; target-only fields stay empty for proxies.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default)]
 pub struct RoleSpec {
     pub size: Option<i64>,
     pub service_port: Option<IntOrString>,
@@ -89,6 +106,24 @@ pub struct RoleSpec {
     pub pdb: Option<Pdb>,
     pub scale_down_mode: Option<String>,
 }
+
+read_struct!(RoleSpec, "struct RoleSpec", derived {
+    "size" => size,
+    "servicePort" => service_port,
+    "portPublic" => port_public,
+    "portIntraControl" => port_intra_control,
+    "portIntraData" => port_intra_data,
+    "hostPort" => host_port,
+    "nodeSelector" => node_selector,
+    "affinity" => affinity,
+    "externalAccess" => external_access,
+    "pvcRetentionPolicy" => pvc_retention_policy,
+    "mounts" => mounts,
+    "disablePodAntiAffinity" => disable_pod_anti_affinity,
+    "hostNetwork" => host_network,
+    "pdb" => pdb,
+    "scaleDownMode" => scale_down_mode,
+});
 
 impl RoleSpec {
     /// The ports of a role with their field names, in the CRD's order.
@@ -119,8 +154,7 @@ pub fn port_number(port: &IntOrString) -> Option<i64> {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default)]
 pub struct Mount {
     pub path: Option<String>,
     pub size: Option<Value>,
@@ -130,19 +164,33 @@ pub struct Mount {
     pub label: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+read_struct!(Mount, "struct Mount", derived {
+    "path" => path,
+    "size" => size,
+    "storageClass" => storage_class,
+    "useHostPath" => use_host_path,
+    "selector" => selector,
+    "label" => label,
+});
+
+#[derive(Debug, Clone, Default)]
 pub struct RetentionPolicy {
     pub when_deleted: Option<String>,
     pub when_scaled: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+read_struct!(RetentionPolicy, "struct RetentionPolicy", derived {
+    "whenDeleted" => when_deleted,
+    "whenScaled" => when_scaled,
+});
+
+#[derive(Debug, Clone, Default)]
 pub struct Pdb {
     pub enabled: Option<bool>,
     pub max_unavailable: Option<IntOrString>,
 }
+
+read_struct!(Pdb, "struct Pdb", derived { "enabled" => enabled, "maxUnavailable" => max_unavailable });
 
 /// The two roles of an AIS cluster.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

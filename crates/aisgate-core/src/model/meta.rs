@@ -3,10 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use super::read::read_struct;
 
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default)]
 pub struct Metadata {
     pub name: Option<String>,
     pub generate_name: Option<String>,
@@ -16,13 +15,27 @@ pub struct Metadata {
     pub owner_references: Vec<OwnerReference>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+read_struct!(Metadata, "struct Metadata", derived {
+    "name" => name,
+    "generateName" => generate_name,
+    "namespace" => namespace,
+    "labels" => labels,
+    "annotations" => annotations,
+    "ownerReferences" => owner_references,
+});
+
+#[derive(Debug, Clone, Default)]
 pub struct OwnerReference {
     pub api_version: String,
     pub kind: String,
     pub name: String,
 }
+
+read_struct!(OwnerReference, "struct OwnerReference", derived {
+    "apiVersion" => api_version,
+    "kind" => kind,
+    "name" => name,
+});
 
 impl Metadata {
     /// The name, or `generateName` followed by `*` when the server will pick the name.

@@ -2,15 +2,17 @@
 //!
 //! The views hold only the fields rules read (with k8s-openapi types for the leaves), so a
 //! malformed field a rule reads is refused with its path, while unknown or unrelated fields
-//! cost nothing and never block. Mutations edit the original JSON, never these views.
+//! cost nothing and never block. They are read by hand (`model/read.rs`), not through serde, which
+//! keeps the policy module small. Mutations edit the original JSON, never these views.
 
 pub mod aistore;
+mod kubernetes;
 pub mod meta;
 pub mod node;
+pub(crate) mod read;
 pub mod statefulset;
 pub mod volume;
 
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::finding::ObjectRef;
@@ -129,19 +131,9 @@ pub struct Subject<'a> {
     pub reference: ObjectRef,
 }
 
-pub(crate) fn decode_as<T: DeserializeOwned>(value: &Value) -> Result<T, DecodeError> {
-    serde_path_to_error::deserialize(value).map_err(|error| {
-        let mut path = JsonPath::root();
-        for segment in error.path() {
-            path = match segment {
-                serde_path_to_error::Segment::Seq { index } => path.index(*index),
-                serde_path_to_error::Segment::Map { key } => path.key(key),
-                serde_path_to_error::Segment::Enum { variant } => path.key(variant),
-                serde_path_to_error::Segment::Unknown => path,
-            };
-        }
-        DecodeError::new(path, error.into_inner().to_string())
-    })
+/// Reads a typed view of `value`; a malformed field is refused with its path.
+pub(crate) fn decode_as<T: read::FromJson>(value: &Value) -> Result<T, DecodeError> {
+    T::read(value).map_err(|error| DecodeError::new(error.path(), error.message))
 }
 
 pub(crate) fn text<'v>(value: &'v Value, key: &str) -> Result<&'v str, DecodeError> {

@@ -1,24 +1,26 @@
 //! `v1` `Node`: only its labels matter to the rules (which targets it can run).
 
-use serde::Deserialize;
+use super::read::read_struct;
 
 use super::meta::Metadata;
 use super::statefulset::HOSTNAME_LABEL;
 
 pub const KIND: &str = "Node";
 
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default)]
 pub struct Node {
     pub metadata: Metadata,
     pub spec: NodeSpec,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+read_struct!(Node, "struct Node", derived { "metadata" => metadata, "spec" => spec });
+
+#[derive(Debug, Clone, Default)]
 pub struct NodeSpec {
     pub unschedulable: Option<bool>,
 }
+
+read_struct!(NodeSpec, "struct NodeSpec", derived { "unschedulable" => unschedulable });
 
 impl Node {
     /// The value PVs and nodeSelectors pin: the `kubernetes.io/hostname` label, else the name.

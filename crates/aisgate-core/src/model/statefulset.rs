@@ -2,9 +2,9 @@
 
 use std::collections::BTreeMap;
 
+use super::read::read_struct;
 use k8s_openapi::api::core::v1::{Affinity, ContainerPort, HostPathVolumeSource, VolumeMount};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
-use serde::Deserialize;
 use serde_json::Value;
 
 use super::aistore::{RetentionPolicy, Role};
@@ -13,15 +13,15 @@ use super::volume::ClaimSpec;
 
 pub const KIND: &str = "StatefulSet";
 
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default)]
 pub struct StatefulSet {
     pub metadata: Metadata,
     pub spec: StatefulSetSpec,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+read_struct!(StatefulSet, "struct StatefulSet", derived { "metadata" => metadata, "spec" => spec });
+
+#[derive(Debug, Clone, Default)]
 pub struct StatefulSetSpec {
     pub replicas: Option<i32>,
     pub selector: Option<LabelSelector>,
@@ -31,15 +31,24 @@ pub struct StatefulSetSpec {
     pub persistent_volume_claim_retention_policy: Option<RetentionPolicy>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+read_struct!(StatefulSetSpec, "struct StatefulSetSpec", derived {
+    "replicas" => replicas,
+    "selector" => selector,
+    "serviceName" => service_name,
+    "template" => template,
+    "volumeClaimTemplates" => volume_claim_templates,
+    "persistentVolumeClaimRetentionPolicy" => persistent_volume_claim_retention_policy,
+});
+
+#[derive(Debug, Clone, Default)]
 pub struct PodTemplate {
     pub metadata: Metadata,
     pub spec: PodSpec,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+read_struct!(PodTemplate, "struct PodTemplate", derived { "metadata" => metadata, "spec" => spec });
+
+#[derive(Debug, Clone, Default)]
 pub struct PodSpec {
     pub containers: Vec<Container>,
     pub init_containers: Vec<Container>,
@@ -49,8 +58,16 @@ pub struct PodSpec {
     pub host_network: Option<bool>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+read_struct!(PodSpec, "struct PodSpec", derived {
+    "containers" => containers,
+    "initContainers" => init_containers,
+    "volumes" => volumes,
+    "affinity" => affinity,
+    "nodeSelector" => node_selector,
+    "hostNetwork" => host_network,
+});
+
+#[derive(Debug, Clone, Default)]
 pub struct Container {
     pub name: String,
     pub image: Option<String>,
@@ -59,20 +76,34 @@ pub struct Container {
     pub restart_policy: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+read_struct!(Container, "struct Container", derived {
+    "name" => name,
+    "image" => image,
+    "ports" => ports,
+    "volumeMounts" => volume_mounts,
+    "restartPolicy" => restart_policy,
+});
+
+#[derive(Debug, Clone, Default)]
 pub struct Volume {
     pub name: String,
     pub host_path: Option<HostPathVolumeSource>,
     pub persistent_volume_claim: Option<Value>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+read_struct!(Volume, "struct Volume", derived {
+    "name" => name,
+    "hostPath" => host_path,
+    "persistentVolumeClaim" => persistent_volume_claim,
+});
+
+#[derive(Debug, Clone, Default)]
 pub struct ClaimTemplate {
     pub metadata: Metadata,
     pub spec: ClaimSpec,
 }
+
+read_struct!(ClaimTemplate, "struct ClaimTemplate", derived { "metadata" => metadata, "spec" => spec });
 
 /// Which of AIS's deployment styles labelled the StatefulSet (rules.md, "AIS objects").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,9 +2,9 @@
 
 use std::collections::BTreeMap;
 
+use super::read::read_struct;
 use k8s_openapi::api::core::v1::{HostPathVolumeSource, LocalVolumeSource, ObjectReference, VolumeNodeAffinity};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
-use serde::Deserialize;
 use serde_json::Value;
 
 use super::meta::Metadata;
@@ -12,15 +12,15 @@ use super::meta::Metadata;
 pub const PV_KIND: &str = "PersistentVolume";
 pub const PVC_KIND: &str = "PersistentVolumeClaim";
 
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default)]
 pub struct PersistentVolume {
     pub metadata: Metadata,
     pub spec: PvSpec,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+read_struct!(PersistentVolume, "struct PersistentVolume", derived { "metadata" => metadata, "spec" => spec });
+
+#[derive(Debug, Clone, Default)]
 pub struct PvSpec {
     /// Quantities are kept as raw JSON so a malformed one is a finding, not a decoding error.
     pub capacity: BTreeMap<String, Value>,
@@ -39,11 +39,29 @@ pub struct PvSpec {
     pub persistent_volume_reclaim_policy: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+read_struct!(PvSpec, "struct PvSpec", derived {
+    "capacity" => capacity,
+    "accessModes" => access_modes,
+    "volumeMode" => volume_mode,
+    "hostPath" => host_path,
+    "local" => local,
+    "nfs" => nfs,
+    "cephfs" => cephfs,
+    "glusterfs" => glusterfs,
+    "iscsi" => iscsi,
+    "csi" => csi,
+    "claimRef" => claim_ref,
+    "nodeAffinity" => node_affinity,
+    "storageClassName" => storage_class_name,
+    "persistentVolumeReclaimPolicy" => persistent_volume_reclaim_policy,
+});
+
+#[derive(Debug, Clone, Default)]
 pub struct CsiSource {
     pub driver: String,
 }
+
+read_struct!(CsiSource, "struct CsiSource", derived { "driver" => driver });
 
 impl PersistentVolume {
     /// The local disk this PV points at: `(key, path)` for hostPath or local volumes.
@@ -56,16 +74,16 @@ impl PersistentVolume {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default)]
 pub struct PersistentVolumeClaim {
     pub metadata: Metadata,
     pub spec: ClaimSpec,
 }
 
+read_struct!(PersistentVolumeClaim, "struct PersistentVolumeClaim", derived { "metadata" => metadata, "spec" => spec });
+
 /// The spec of a claim or a StatefulSet claim template.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default)]
 pub struct ClaimSpec {
     pub access_modes: Vec<String>,
     pub volume_mode: Option<String>,
@@ -75,11 +93,21 @@ pub struct ClaimSpec {
     pub volume_name: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+read_struct!(ClaimSpec, "struct ClaimSpec", derived {
+    "accessModes" => access_modes,
+    "volumeMode" => volume_mode,
+    "storageClassName" => storage_class_name,
+    "resources" => resources,
+    "selector" => selector,
+    "volumeName" => volume_name,
+});
+
+#[derive(Debug, Clone, Default)]
 pub struct ClaimResources {
     pub requests: BTreeMap<String, Value>,
 }
+
+read_struct!(ClaimResources, "struct ClaimResources", derived { "requests" => requests });
 
 impl super::AisObject {
     /// The claim specs this object carries, with their paths: an AIS PVC's `spec`, or each
@@ -105,13 +133,18 @@ impl super::AisObject {
 pub const STORAGE_CLASS_KIND: &str = "StorageClass";
 
 /// `storage.k8s.io/v1` `StorageClass`: how claims of the class get volumes.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default)]
 pub struct StorageClass {
     pub metadata: Metadata,
     pub provisioner: String,
     pub volume_binding_mode: Option<String>,
 }
+
+read_struct!(StorageClass, "struct StorageClass", derived {
+    "metadata" => metadata,
+    "provisioner" => provisioner,
+    "volumeBindingMode" => volume_binding_mode,
+});
 
 /// The provisioner of classes whose volumes an administrator creates by hand.
 pub const NO_PROVISIONER: &str = "kubernetes.io/no-provisioner";

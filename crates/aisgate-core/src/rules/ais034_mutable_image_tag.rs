@@ -43,7 +43,8 @@ declare_rule! {
     }
 }
 
-fn check_image(image: Option<&str>, at: JsonPath, out: &mut Vec<Violation>) {
+/// `at` gives the image's path, built only for a finding.
+fn check_image(image: Option<&str>, at: &dyn Fn() -> JsonPath, out: &mut Vec<Violation>) {
     let Some(image) = image.map(str::trim).filter(|i| !i.is_empty()) else { return };
     let message = match names::image_tag(image) {
         (Some("latest"), false) => names::fit_message(image, |i| {
@@ -55,7 +56,7 @@ fn check_image(image: Option<&str>, at: JsonPath, out: &mut Vec<Violation>) {
         // Pinned by digest, or a version tag.
         _ => return,
     };
-    out.push(Violation::new(at, message));
+    out.push(Violation::new(at(), message));
 }
 
 impl Rule for MutableImageTag {
@@ -66,13 +67,13 @@ impl Rule for MutableImageTag {
     fn check(&self, check: &Check<'_>, out: &mut Vec<Violation>) {
         match check.object() {
             AisObject::AiStore(ais) => {
-                check_image(ais.spec.node_image.as_deref(), JsonPath::from_keys("spec.nodeImage"), out);
-                check_image(ais.spec.init_image.as_deref(), JsonPath::from_keys("spec.initImage"), out);
+                check_image(ais.spec.node_image.as_deref(), &|| JsonPath::from_keys("spec.nodeImage"), out);
+                check_image(ais.spec.init_image.as_deref(), &|| JsonPath::from_keys("spec.initImage"), out);
             }
             AisObject::StatefulSet(sts, _) => {
-                let pod = JsonPath::from_keys("spec.template.spec");
                 for (key, i, container) in sts.containers() {
-                    check_image(container.image.as_deref(), pod.key(key).index(i).key("image"), out);
+                    let at = || JsonPath::from_keys("spec.template.spec").key(key).index(i).key("image");
+                    check_image(container.image.as_deref(), &at, out);
                 }
             }
             _ => {}

@@ -133,7 +133,11 @@ impl Rule for MissingPodAntiAffinity {
             .key(REQUIRED)
             .nearest_existing(check.subject.raw);
         let message = if !own.is_empty() {
-            let keys: BTreeSet<&str> = own.iter().map(|t| t.topology_key.as_str()).collect();
+            // Inserted one by one: `collect` into a B-tree sorts first, a sort instantiated for this alone.
+            let mut keys = BTreeSet::new();
+            for term in &own {
+                keys.insert(term.topology_key.as_str());
+            }
             let keys = names::abbreviate(&keys.into_iter().collect::<Vec<_>>().join(", "), 30);
             format!("anti-affinity on {keys} can't keep {replicas} {roles} on separate nodes; use {HOSTNAME_LABEL}")
         } else if !required.is_empty() {
@@ -153,7 +157,10 @@ impl Rule for MissingPodAntiAffinity {
         if match_labels.is_empty() {
             return None;
         }
-        let described: BTreeMap<&String, &Value> = match_labels.iter().collect();
+        let mut described = BTreeMap::new();
+        for (key, value) in &match_labels {
+            described.insert(key, value);
+        }
         let described = described
             .iter()
             .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))

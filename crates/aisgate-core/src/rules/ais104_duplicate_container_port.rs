@@ -49,40 +49,45 @@ impl Rule for DuplicateContainerPort {
 
     fn check(&self, check: &Check<'_>, out: &mut Vec<Violation>) {
         let AisObject::StatefulSet(sts, _) = check.object() else { return };
-        let pod = JsonPath::from_keys("spec.template.spec");
-        let mut numbers: Vec<(i32, String, String)> = Vec::new();
-        let mut port_names: Vec<(String, String)> = Vec::new();
+        // Where each port was first seen, as (container key, container, port): paths and
+        // texts are built only for a finding.
+        let mut numbers: Vec<(i32, &str, (&str, usize, usize))> = Vec::new();
+        let mut port_names: Vec<(&str, (&str, usize, usize))> = Vec::new();
+        let at = |(key, i, j): (&str, usize, usize)| format!("{key}[{i}].ports[{j}]");
+        let path = |key: &str, i: usize, j: usize| {
+            JsonPath::from_keys("spec.template.spec").key(key).index(i).key("ports").index(j)
+        };
         for (key, i, container) in sts.running_containers() {
             for (j, port) in container.ports.iter().enumerate() {
-                let at = format!("{key}[{i}].ports[{j}]");
-                let path = pod.key(key).index(i).key("ports").index(j);
-                let protocol = port.protocol.clone().unwrap_or_else(|| "TCP".to_owned());
+                let protocol = port.protocol.as_deref().unwrap_or("TCP");
                 if port.container_port != 0 {
                     if let Some((_, _, first)) =
                         numbers.iter().find(|(n, p, _)| *n == port.container_port && *p == protocol)
                     {
                         out.push(Violation::new(
-                            path.key("containerPort"),
+                            path(key, i, j).key("containerPort"),
                             format!(
-                                "containerPort {}/{protocol} is also declared at {first}: the pod shares one network; use another port",
-                                port.container_port
+                                "containerPort {}/{protocol} is also declared at {}: the pod shares one network; use another port",
+                                port.container_port,
+                                at(*first)
                             ),
                         ));
                     } else {
-                        numbers.push((port.container_port, protocol, at.clone()));
+                        numbers.push((port.container_port, protocol, (key, i, j)));
                     }
                 }
                 if let Some(name) = port.name.as_deref().filter(|n| !n.is_empty()) {
-                    if let Some((_, first)) = port_names.iter().find(|(n, _)| n == name) {
+                    if let Some((_, first)) = port_names.iter().find(|(n, _)| *n == name) {
                         out.push(Violation::new(
-                            path.key("name"),
+                            path(key, i, j).key("name"),
                             format!(
-                                "port name {} is also used at {first}: references by name are ambiguous; rename one",
-                                names::abbreviate(name, 20)
+                                "port name {} is also used at {}: references by name are ambiguous; rename one",
+                                names::abbreviate(name, 20),
+                                at(*first)
                             ),
                         ));
                     } else {
-                        port_names.push((name.to_owned(), at));
+                        port_names.push((name, (key, i, j)));
                     }
                 }
             }

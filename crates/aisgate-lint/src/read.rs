@@ -16,7 +16,7 @@ use std::rc::Rc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use aisgate_core::context::{Decoded, RawSource, decode_entry};
+use aisgate_core::context::{Decoded, RawSource};
 use aisgate_core::{Context as _, Engine, Inventory, JsonPath, bundle::Analysis};
 use serde_json::Value;
 
@@ -412,8 +412,9 @@ fn part_document(
                 object.errors.push(ReportError::new(name, at.line, at.column, message));
             }
         }
-        let old = previous.get(&identity(value)).copied();
-        match engine.check(value, old) {
+        let old = if previous.is_empty() { None } else { previous.get(&identity(value)).copied() };
+        let (checked, decoded) = engine.check_and_decode(value, old);
+        match checked {
             Ok(Some(checked)) => {
                 object.reference.checked = true;
                 for finding in checked.findings {
@@ -433,7 +434,7 @@ fn part_document(
                 object.errors.push(ReportError::new(name, at.line, at.column, error.to_string()));
             }
         }
-        match decode_entry(value, engine.settings()) {
+        match decoded {
             Ok(decoded) => object.decoded = decoded,
             // Targeted kinds already reported their decoding errors.
             Err(_) if engine.decode(value).is_err() => {}

@@ -15,7 +15,9 @@
 //! `lint` uses), the whole `lint` (parse, rules on each object, rules across objects) as
 //! wall time (median) and CPU time (user + system of every thread, mean), objects per
 //! second and MB/s for both, lint over parse, the rules across objects alone, and the peak
-//! memory. Then the time ratios (wall and CPU) of the larger size to the smaller.
+//! memory; and the lint of the same cluster with a finding across objects on every PV (each
+//! document is read again for its finding's line). Then the time ratios (wall and CPU) of
+//! the larger size to the smaller.
 
 use std::fmt::Write as _;
 use std::process::Command;
@@ -117,6 +119,14 @@ fn one(targets: usize, runs: usize) {
     });
     // And as `source::parse` reads (one thread, every document kept).
     let (parse_kept, _) = measure(runs, || assert!(source::parse(&text, &limits).error.is_none()));
+    // Every PV with a finding across objects (both disks of a node at one path: AIS404), so
+    // that every document is read again for its finding's line.
+    let duplicated = text.replace("hostPath: {path: /ais/sdb}", "hostPath: {path: /ais/sda}");
+    let inputs_with_findings = [Input { name: "generated.yaml", text: &duplicated }];
+    let (with_findings, _) = measure(runs, || {
+        let report = aisgate_lint::lint(&engine, &inputs_with_findings, &[], &limits);
+        assert_eq!(report.findings.len(), 2 * targets);
+    });
     let bundle = {
         let parsed = aisgate_lint::ParsedInputs::parse(&inputs, &limits);
         let gathered = parsed.gather();
@@ -136,7 +146,8 @@ fn one(targets: usize, runs: usize) {
         "targets {targets:>6}  objects {objects:>6}  {mb:>4.1} MB  threads {}\n  \
          lint  {:>7.1} ms ({}) {:>7.0} objects/s {:>5.1} MB/s; per CPU-second {per_core:>7.0} objects/s\n  \
          parse {:>7.1} ms ({}) alone, same reader; lint/parse {:>4.2} wall, {} CPU; source::parse (all kept, one thread) {:>7.1} ms\n  \
-         rules across objects {:>6.1} ms; peak memory (VmHWM) of lint {:>6.1} MiB",
+         rules across objects {:>6.1} ms; peak memory (VmHWM) of lint {:>6.1} MiB\n  \
+         lint with a finding across objects on every PV {:>7.1} ms",
         Parallelism::default().threads,
         ms(lint),
         cpu(lint_cpu),
@@ -152,6 +163,7 @@ fn one(targets: usize, runs: usize) {
         ms(parse_kept),
         ms(bundle),
         peak as f64 / 1024.0,
+        ms(with_findings),
     );
     println!("lint-ms {} {}", ms(lint), lint_cpu.map_or(0.0, ms));
 }

@@ -241,6 +241,13 @@ impl Document {
         (entry.key_start != NO_KEY).then(|| self.at(entry.key_start))
     }
 
+    /// The line breaks before the document's region (the line where it begins): what
+    /// [`parse_region`] needs to read the document again alone.
+    #[must_use]
+    pub fn region_lines(&self) -> usize {
+        self.nodes.first_line.saturating_sub(1)
+    }
+
     /// The node `path` names, if it is in the text (nodes copied by an alias or a `<<`
     /// merge are not).
     #[must_use]
@@ -319,11 +326,24 @@ pub fn parse_each(
     text: &str,
     range: Range<usize>,
     limits: &Limits,
+    each: impl FnMut(Document, usize),
+) -> Option<SourceError> {
+    // Lines before the slice (it starts at a line start; `split` never splits a text with a lone `\r`).
+    let lines_before =
+        text.get(..range.start).map_or(0, |before| memchr::memchr_iter(b'\n', before.as_bytes()).count());
+    parse_region(text, range, lines_before, limits, each)
+}
+
+/// [`parse_each`] where the line breaks before `range` are known (a document's
+/// [`Document::region_lines`]): the work grows with the range, not with what is before it.
+pub fn parse_region(
+    text: &str,
+    range: Range<usize>,
+    lines_before: usize,
+    limits: &Limits,
     mut each: impl FnMut(Document, usize),
 ) -> Option<SourceError> {
     let slice = text.get(range.clone()).unwrap_or_default();
-    // Lines before the slice (it starts at a line start; `split` never splits a text with a lone `\r`).
-    let lines_before = text.get(..range.start).map_or(0, |before| before.matches('\n').count());
     let shift = Shift { bytes: range.start, lines: lines_before };
     let mut builder = Builder::new(slice, limits);
     for event in Parser::new_from_str(slice) {

@@ -152,12 +152,12 @@ pub struct Inventory<'a> {
     volume_classes: HashMap<String, usize>,
     classes: BTreeMap<String, EntryId>,
     node_by_hostname: HashMap<String, EntryId>,
-    by_identity: ByIdentity,
+    by_identity: ByHashOne<OwnedIdentity>,
 }
 
 /// A hash of string keys, the same in every run (not a defence against chosen collisions:
 /// keys that collide are still told apart, in a slower list).
-fn hash_of(key: impl Hash) -> u64 {
+pub(crate) fn hash_of(key: impl Hash) -> u64 {
     let mut hasher = DefaultHasher::new();
     key.hash(&mut hasher);
     hasher.finish()
@@ -252,30 +252,40 @@ fn identity(reference: &ObjectRef) -> Identity<'_> {
     (group, &reference.kind, reference.namespace.as_deref().unwrap_or_default(), &reference.name)
 }
 
-/// The entry of each identity (the last one added), filed as [`ByKey`] files lists.
-#[derive(Debug, Default)]
-struct ByIdentity {
-    ids: ByHash<EntryId>,
-    collided: Vec<((String, String, String, String), EntryId)>,
+/// One id per key (the last one filed), filed as [`ByKey`] files lists: under the key's
+/// hash, told apart by asking the id filed whether it `holds` the key.
+#[derive(Debug, Clone)]
+pub(crate) struct ByHashOne<K> {
+    ids: ByHash<usize>,
+    collided: Vec<(K, usize)>,
 }
 
-impl ByIdentity {
-    /// The entry with this identity (`of` gives an entry's), if any.
-    fn get<'e>(&self, hash: u64, key: Identity<'_>, of: impl Fn(EntryId) -> Option<Identity<'e>>) -> Option<EntryId> {
+impl<K> Default for ByHashOne<K> {
+    fn default() -> Self {
+        Self { ids: ByHash::default(), collided: Vec::new() }
+    }
+}
+
+impl<K> ByHashOne<K> {
+    pub(crate) fn get(&self, hash: u64, holds: impl Fn(usize) -> bool, is: impl Fn(&K) -> bool) -> Option<usize> {
         if let Some(&id) = self.ids.get(&hash)
-            && of(id) == Some(key)
+            && holds(id)
         {
             return Some(id);
         }
-        let is =
-            |(g, k, ns, n): &(String, String, String, String)| (g.as_str(), k.as_str(), ns.as_str(), n.as_str()) == key;
-        self.collided.iter().find(|(owned, _)| is(owned)).map(|(_, id)| *id)
+        self.collided.iter().find(|(key, _)| is(key)).map(|(_, id)| *id)
     }
 
-    fn insert<'e>(&mut self, hash: u64, key: Identity<'_>, id: EntryId, of: impl Fn(EntryId) -> Option<Identity<'e>>) {
-        let is =
-            |(g, k, ns, n): &(String, String, String, String)| (g.as_str(), k.as_str(), ns.as_str(), n.as_str()) == key;
-        if let Some((_, existing)) = self.collided.iter_mut().find(|(owned, _)| is(owned)) {
+    /// Files `id` under its key, in place of the id filed before under it, if any.
+    pub(crate) fn insert(
+        &mut self,
+        hash: u64,
+        id: usize,
+        holds: impl Fn(usize) -> bool,
+        is: impl Fn(&K) -> bool,
+        owned: impl FnOnce() -> K,
+    ) {
+        if let Some((_, existing)) = self.collided.iter_mut().find(|(key, _)| is(key)) {
             *existing = id;
             return;
         }
@@ -283,15 +293,23 @@ impl ByIdentity {
             Slot::Vacant(slot) => {
                 slot.insert(id);
             }
-            Slot::Occupied(mut slot) if of(*slot.get()) == Some(key) => {
+            Slot::Occupied(mut slot) if holds(*slot.get()) => {
                 slot.insert(id);
             }
-            Slot::Occupied(_) => {
-                let (g, k, ns, n) = key;
-                self.collided.push(((g.to_owned(), k.to_owned(), ns.to_owned(), n.to_owned()), id));
-            }
+            Slot::Occupied(_) => self.collided.push((owned(), id)),
         }
     }
+}
+
+/// An owned identity, for the rare identities that share a hash.
+type OwnedIdentity = (String, String, String, String);
+
+fn same_identity(owned: &OwnedIdentity, key: Identity<'_>) -> bool {
+    (owned.0.as_str(), owned.1.as_str(), owned.2.as_str(), owned.3.as_str()) == key
+}
+
+fn owned_identity((group, kind, namespace, name): Identity<'_>) -> OwnedIdentity {
+    (group.to_owned(), kind.to_owned(), namespace.to_owned(), name.to_owned())
 }
 
 /// The kinds an [`Inventory`] holds, as `(apiVersion, kind)`; what the policy looks up.
@@ -331,12 +349,12 @@ impl<'a> Inventory<'a> {
     fn add(&mut self, decoded: Decoded, raw: Raw<'a>, origin: usize) -> EntryId {
         let Decoded { object, reference } = decoded;
         let entries = &self.entries;
-        let of = |id: EntryId| entries.get(id).map(|e| identity(&e.reference));
         let key = identity(&reference);
         let hash = hash_of(key);
-        let existing = self.by_identity.get(hash, key, of);
+        let holds = |id: EntryId| entries.get(id).is_some_and(|e| identity(&e.reference) == key);
+        let existing = self.by_identity.get(hash, holds, |owned| same_identity(owned, key));
         let id = entries.len();
-        self.by_identity.insert(hash, key, id, of);
+        self.by_identity.insert(hash, id, holds, |owned| same_identity(owned, key), || owned_identity(key));
         if let Some(existing) = existing {
             self.forget(existing);
         }
@@ -423,7 +441,8 @@ impl<'a> Inventory<'a> {
     #[must_use]
     pub fn find(&self, reference: &ObjectRef) -> Option<EntryId> {
         let key = identity(reference);
-        self.by_identity.get(hash_of(key), key, |id| self.entries.get(id).map(|e| identity(&e.reference)))
+        let holds = |id: EntryId| self.entries.get(id).is_some_and(|e| identity(&e.reference) == key);
+        self.by_identity.get(hash_of(key), holds, |owned| same_identity(owned, key))
     }
 }
 
@@ -612,15 +631,16 @@ mod tests {
             name: name.to_owned(),
         };
         assert_eq!(inventory.find(&reference("a")), Some(2));
-        // Forced collisions: every identity filed under one hash.
-        let mut by_identity = ByIdentity::default();
+        // Forced collisions: every name filed under one hash.
+        let mut by_name: ByHashOne<String> = ByHashOne::default();
         let names = ["x", "y", "x"];
-        let of = |id: EntryId| names.get(id).map(|n| ("", "Node", "", *n));
         for (id, name) in names.iter().enumerate() {
-            by_identity.insert(0, ("", "Node", "", name), id, of);
+            let holds = |e: usize| names.get(e) == Some(name);
+            by_name.insert(0, id, holds, |k| k == name, || (*name).to_owned());
         }
-        assert_eq!(by_identity.get(0, ("", "Node", "", "x"), of), Some(2));
-        assert_eq!(by_identity.get(0, ("", "Node", "", "y"), of), Some(1));
-        assert_eq!(by_identity.get(0, ("", "Node", "", "z"), of), None);
+        let get = |name: &str| by_name.get(0, |e| names.get(e) == Some(&name), |k| k == name);
+        assert_eq!(get("x"), Some(2));
+        assert_eq!(get("y"), Some(1));
+        assert_eq!(get("z"), None);
     }
 }

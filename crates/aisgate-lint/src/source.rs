@@ -403,7 +403,7 @@ impl Shift {
 #[must_use]
 pub fn split(text: &str, parts: usize) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
-    if parts <= 1 || !splittable(text) || bytes.contains(&b'*') {
+    if parts <= 1 || !splittable(text) || memchr::memchr(b'*', bytes).is_some() {
         return std::iter::once(0..text.len()).collect();
     }
     let mut ranges = Vec::with_capacity(parts);
@@ -423,8 +423,8 @@ pub fn split(text: &str, parts: usize) -> Vec<Range<usize>> {
 #[must_use]
 pub fn splittable(text: &str) -> bool {
     let bytes = text.as_bytes();
-    let lone_cr = bytes.iter().enumerate().any(|(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
-    bytes.first() != Some(&b'%') && !text.contains("\n%") && !lone_cr
+    let lone_cr = memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n'));
+    bytes.first() != Some(&b'%') && memchr::memmem::find(bytes, b"\n%").is_none() && !lone_cr
 }
 
 /// The start of the first `---` marker line at or after `from` (which need not be a line start).
@@ -437,7 +437,7 @@ fn next_marker(bytes: &[u8], from: usize) -> Option<usize> {
         {
             return Some(i);
         }
-        i = bytes.get(i..)?.iter().position(|&b| b == b'\n').map(|n| i + n + 1)?;
+        i = memchr::memchr(b'\n', bytes.get(i..)?).map(|n| i + n + 1)?;
     }
     None
 }
@@ -461,10 +461,22 @@ fn end_position(text: &str) -> Position {
 /// `# Source: chart/templates/x.yaml` comments written by `helm template`, with their lines.
 #[must_use]
 pub fn helm_sources(text: &str) -> Vec<(usize, String)> {
-    text.lines()
-        .enumerate()
-        .filter_map(|(i, line)| line.strip_prefix("# Source: ").map(|source| (i + 1, source.trim().to_owned())))
-        .collect()
+    const MARK: &[u8] = b"# Source: ";
+    let bytes = text.as_bytes();
+    let (mut line, mut counted) = (1, 0);
+    let mut sources = Vec::new();
+    for at in memchr::memmem::find_iter(bytes, MARK) {
+        if at != 0 && bytes.get(at - 1) != Some(&b'\n') {
+            continue;
+        }
+        line += bytes.get(counted..at).map_or(0, |b| memchr::memchr_iter(b'\n', b).count());
+        counted = at;
+        let rest = bytes.get(at + MARK.len()..).unwrap_or_default();
+        let end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+        let source = text.get(at + MARK.len()..at + MARK.len() + end).unwrap_or_default();
+        sources.push((line, source.trim().to_owned()));
+    }
+    sources
 }
 
 /// A key read in a mapping, waiting for its value.
@@ -926,6 +938,24 @@ mod tests {
         // The unclosed `[` runs to the end of the input: reported on the last line.
         let error = parsed.error.unwrap();
         assert_eq!(error.line, 8);
+    }
+
+    #[test]
+    fn helm_sources_are_found_at_line_starts() {
+        let lines = |text: &str| -> Vec<(usize, String)> {
+            text.lines()
+                .enumerate()
+                .filter_map(|(i, line)| line.strip_prefix("# Source: ").map(|s| (i + 1, s.trim().to_owned())))
+                .collect()
+        };
+        for text in [
+            "# Source: a/b.yaml\nkind: A\n",
+            "x: 1 # Source: not/this\n# Source:  c/d.yaml \r\n---\n\n# Source: e\n# Source: f",
+            "# Source: \n\r\n# Source: g\rh\n",
+            "",
+        ] {
+            assert_eq!(helm_sources(text), lines(text), "{text:?}");
+        }
     }
 
     #[test]

@@ -16,7 +16,7 @@ use k8s_openapi::api::core::v1::Affinity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use crate::context::{Context, EntryId, Object};
+use crate::context::{ByHashOne, Context, EntryId, Object, hash_of};
 use crate::finding::Severity;
 use crate::model::aistore::{AiStore, Role};
 use crate::model::statefulset::{AisWorkload, HOSTNAME_LABEL, StatefulSet};
@@ -198,10 +198,14 @@ pub struct Analysis {
     /// Proxy and target workloads (AIStore roles and AIS StatefulSets).
     pub workloads: Vec<Workload>,
     clusters_by_namespace: HashMap<String, Vec<usize>>,
-    claim_by_name: HashMap<(String, String), usize>,
-    /// The claim each bound PV serves.
-    claim_of_volume: HashMap<EntryId, usize>,
+    /// Claims by namespace and name (filed under a hash of the pair, not a copy).
+    claim_by_name: ByHashOne<(String, String)>,
+    /// The claim each bound PV serves, by entry id (`NO_CLAIM`: none).
+    claim_of_volume: Vec<usize>,
 }
+
+/// No claim binds this PV.
+const NO_CLAIM: usize = usize::MAX;
 
 fn port_number(port: Option<&IntOrString>) -> Option<i64> {
     port.and_then(crate::model::aistore::port_number).filter(|p| *p != 0)
@@ -401,6 +405,7 @@ impl Analysis {
     /// Expected claims, then bindings: pre-bound first (they take their PVs whatever else
     /// asks), then unbound claims take the smallest fitting unbound PV.
     fn bind(&mut self, context: &dyn Context) {
+        let namespaces: Vec<String> = self.clusters.iter().map(|c| c.namespace.clone()).collect();
         for (c, cluster) in self.clusters.iter_mut().enumerate() {
             cluster.first_claim = self.claims.len();
             let Some(replicas) = cluster.replicas else { continue };
@@ -414,15 +419,24 @@ impl Analysis {
                             .and_then(|e| e.as_pv())
                             .is_some_and(|pv| template.fits(pv) && pv.volume_mode() == template.volume_mode)
                     });
-                    self.claim_by_name.insert((cluster.namespace.clone(), name.clone()), self.claims.len());
+                    let key = (cluster.namespace.as_str(), name.as_str());
+                    let claims = &self.claims;
+                    let holds = |i: usize| {
+                        claims.get(i).is_some_and(|other| {
+                            other.name == key.1 && namespaces.get(other.cluster).is_some_and(|ns| ns == key.0)
+                        })
+                    };
+                    let is = |(ns, n): &(String, String)| (ns.as_str(), n.as_str()) == key;
+                    let owned = || (key.0.to_owned(), key.1.to_owned());
+                    self.claim_by_name.insert(hash_of(key), claims.len(), holds, is, owned);
                     self.claims.push(Claim { cluster: c, template: t, ordinal, name, pre_bound, volume });
                 }
             }
         }
-        let mut taken: HashSet<EntryId> = HashSet::new();
+        let mut taken = vec![false; context.len()];
         for claim in &self.claims {
-            if let Some(volume) = claim.volume {
-                taken.insert(volume);
+            if let Some(slot) = claim.volume.and_then(|volume| taken.get_mut(volume)) {
+                *slot = true;
             }
         }
         // Unbound claims, template by template: candidates sorted by capacity once per template.
@@ -457,16 +471,17 @@ impl Analysis {
                 if claim.volume.is_some() {
                     continue;
                 }
-                claim.volume = next.by_ref().find(|id| !taken.contains(id));
-                if let Some(volume) = claim.volume {
-                    taken.insert(volume);
+                claim.volume = next.by_ref().find(|&id| taken.get(id).is_some_and(|taken| !taken));
+                if let Some(slot) = claim.volume.and_then(|volume| taken.get_mut(volume)) {
+                    *slot = true;
                 }
             }
             start = end;
         }
+        self.claim_of_volume = vec![NO_CLAIM; context.len()];
         for (index, claim) in self.claims.iter().enumerate() {
-            if let Some(volume) = claim.volume {
-                self.claim_of_volume.insert(volume, index);
+            if let Some(slot) = claim.volume.and_then(|volume| self.claim_of_volume.get_mut(volume)) {
+                *slot = index;
             }
         }
     }
@@ -483,13 +498,20 @@ impl Analysis {
     /// The expected claim with this name, if any.
     #[must_use]
     pub fn claim(&self, namespace: &str, name: &str) -> Option<&Claim> {
-        self.claims.get(*self.claim_by_name.get(&(namespace.to_owned(), name.to_owned()))?)
+        let key = (namespace, name);
+        let holds = |i: usize| {
+            self.claims.get(i).is_some_and(|claim| {
+                claim.name == name && self.clusters.get(claim.cluster).is_some_and(|c| c.namespace == namespace)
+            })
+        };
+        let is = |(ns, n): &(String, String)| (ns.as_str(), n.as_str()) == key;
+        self.claims.get(self.claim_by_name.get(hash_of(key), holds, is)?)
     }
 
     /// The claim a PV binds, if any.
     #[must_use]
     pub fn claim_of_volume(&self, volume: EntryId) -> Option<&Claim> {
-        self.claims.get(*self.claim_of_volume.get(&volume)?)
+        self.claims.get(*self.claim_of_volume.get(volume)?)
     }
 
     /// A cluster's claims.

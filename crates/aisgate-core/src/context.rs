@@ -8,7 +8,9 @@
 //! hosts.
 
 use std::cell::OnceCell;
+use std::collections::hash_map::Entry as Slot;
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, DefaultHasher, Hash, Hasher};
 
 use serde_json::Value;
 
@@ -143,13 +145,171 @@ pub struct Inventory<'a> {
     volumes: Vec<EntryId>,
     claims: Vec<EntryId>,
     nodes: Vec<EntryId>,
-    by_claim: HashMap<(String, String), Vec<EntryId>>,
-    by_node: HashMap<String, Vec<EntryId>>,
+    /// PVs by the claim their `claimRef` names, and by the node they pin.
+    by_claim: ByKey<(String, String)>,
+    by_node: ByKey<String>,
     unbound_by_class: HashMap<String, Vec<EntryId>>,
     volume_classes: HashMap<String, usize>,
     classes: BTreeMap<String, EntryId>,
     node_by_hostname: HashMap<String, EntryId>,
-    by_identity: HashMap<(String, String, String, String), EntryId>,
+    by_identity: ByHashOne<OwnedIdentity>,
+}
+
+/// A hash of string keys, the same in every run (not a defence against chosen collisions:
+/// keys that collide are still told apart, in a slower list).
+pub(crate) fn hash_of(key: impl Hash) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    key.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Hashes a `u64` key (already a hash) as itself.
+#[derive(Debug, Default, Clone, Copy)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type ByHash<V> = HashMap<u64, V, BuildHasherDefault<KeyHasher>>;
+
+/// Entry ids by a string key their entries hold (a PV's claim, its node): filed under the
+/// key's hash and told apart by asking the first entry of a list whether it `holds` the
+/// key, so that no key is copied. A key whose hash a list of another key already has goes
+/// to `collided`, with a copy of the key.
+#[derive(Debug)]
+struct ByKey<K> {
+    lists: ByHash<Vec<EntryId>>,
+    collided: Vec<(K, Vec<EntryId>)>,
+}
+
+impl<K> Default for ByKey<K> {
+    fn default() -> Self {
+        Self { lists: ByHash::default(), collided: Vec::new() }
+    }
+}
+
+impl<K> ByKey<K> {
+    /// Files `id` under the key with this hash; `is` tells a collided key, `owned` copies it.
+    fn push(
+        &mut self,
+        hash: u64,
+        id: EntryId,
+        holds: impl Fn(EntryId) -> bool,
+        is: impl Fn(&K) -> bool,
+        owned: impl FnOnce() -> K,
+    ) {
+        if let Some((_, list)) = self.collided.iter_mut().find(|(key, _)| is(key)) {
+            list.push(id);
+            return;
+        }
+        match self.lists.entry(hash) {
+            Slot::Vacant(slot) => {
+                slot.insert(vec![id]);
+            }
+            Slot::Occupied(slot) => {
+                let list = slot.into_mut();
+                match list.first() {
+                    Some(&first) if !holds(first) => self.collided.push((owned(), vec![id])),
+                    _ => list.push(id),
+                }
+            }
+        }
+    }
+
+    fn get(&self, hash: u64, holds: impl Fn(EntryId) -> bool, is: impl Fn(&K) -> bool) -> &[EntryId] {
+        if let Some(list) = self.lists.get(&hash)
+            && list.first().is_some_and(|&first| holds(first))
+        {
+            return list;
+        }
+        self.collided.iter().find(|(key, _)| is(key)).map_or(NONE, |(_, list)| list.as_slice())
+    }
+
+    fn remove(&mut self, id: EntryId) {
+        self.lists.values_mut().for_each(|list| list.retain(|&e| e != id));
+        self.collided.iter_mut().for_each(|(_, list)| list.retain(|&e| e != id));
+    }
+}
+
+/// An object's identity: API group, kind, namespace, name.
+type Identity<'r> = (&'r str, &'r str, &'r str, &'r str);
+
+fn identity(reference: &ObjectRef) -> Identity<'_> {
+    let group = reference.api_version.rsplit_once('/').map(|(g, _)| g).unwrap_or_default();
+    (group, &reference.kind, reference.namespace.as_deref().unwrap_or_default(), &reference.name)
+}
+
+/// One id per key (the last one filed), filed as [`ByKey`] files lists: under the key's
+/// hash, told apart by asking the id filed whether it `holds` the key.
+#[derive(Debug, Clone)]
+pub(crate) struct ByHashOne<K> {
+    ids: ByHash<usize>,
+    collided: Vec<(K, usize)>,
+}
+
+impl<K> Default for ByHashOne<K> {
+    fn default() -> Self {
+        Self { ids: ByHash::default(), collided: Vec::new() }
+    }
+}
+
+impl<K> ByHashOne<K> {
+    pub(crate) fn get(&self, hash: u64, holds: impl Fn(usize) -> bool, is: impl Fn(&K) -> bool) -> Option<usize> {
+        if let Some(&id) = self.ids.get(&hash)
+            && holds(id)
+        {
+            return Some(id);
+        }
+        self.collided.iter().find(|(key, _)| is(key)).map(|(_, id)| *id)
+    }
+
+    /// Files `id` under its key, in place of the id filed before under it, if any.
+    pub(crate) fn insert(
+        &mut self,
+        hash: u64,
+        id: usize,
+        holds: impl Fn(usize) -> bool,
+        is: impl Fn(&K) -> bool,
+        owned: impl FnOnce() -> K,
+    ) {
+        if let Some((_, existing)) = self.collided.iter_mut().find(|(key, _)| is(key)) {
+            *existing = id;
+            return;
+        }
+        match self.ids.entry(hash) {
+            Slot::Vacant(slot) => {
+                slot.insert(id);
+            }
+            Slot::Occupied(mut slot) if holds(*slot.get()) => {
+                slot.insert(id);
+            }
+            Slot::Occupied(_) => self.collided.push((owned(), id)),
+        }
+    }
+}
+
+/// An owned identity, for the rare identities that share a hash.
+type OwnedIdentity = (String, String, String, String);
+
+fn same_identity(owned: &OwnedIdentity, key: Identity<'_>) -> bool {
+    (owned.0.as_str(), owned.1.as_str(), owned.2.as_str(), owned.3.as_str()) == key
+}
+
+fn owned_identity((group, kind, namespace, name): Identity<'_>) -> OwnedIdentity {
+    (group.to_owned(), kind.to_owned(), namespace.to_owned(), name.to_owned())
 }
 
 /// The kinds an [`Inventory`] holds, as `(apiVersion, kind)`; what the policy looks up.
@@ -161,11 +321,6 @@ pub const KINDS: &[(&str, &str)] = &[
     ("storage.k8s.io/v1", volume::STORAGE_CLASS_KIND),
     ("v1", node::KIND),
 ];
-
-fn identity(reference: &ObjectRef) -> (String, String, String, String) {
-    let group = reference.api_version.rsplit_once('/').map(|(g, _)| g).unwrap_or_default().to_owned();
-    (group, reference.kind.clone(), reference.namespace.clone().unwrap_or_default(), reference.name.clone())
-}
 
 impl<'a> Inventory<'a> {
     #[must_use]
@@ -193,15 +348,24 @@ impl<'a> Inventory<'a> {
 
     fn add(&mut self, decoded: Decoded, raw: Raw<'a>, origin: usize) -> EntryId {
         let Decoded { object, reference } = decoded;
+        let entries = &self.entries;
         let key = identity(&reference);
-        if let Some(&existing) = self.by_identity.get(&key) {
+        let hash = hash_of(key);
+        let holds = |id: EntryId| entries.get(id).is_some_and(|e| identity(&e.reference) == key);
+        let existing = self.by_identity.get(hash, holds, |owned| same_identity(owned, key));
+        let id = entries.len();
+        self.by_identity.insert(hash, id, holds, |owned| same_identity(owned, key), || owned_identity(key));
+        if let Some(existing) = existing {
             self.forget(existing);
         }
-        let id = self.entries.len();
-        self.by_identity.insert(key, id);
         self.index(id, &object, &reference);
         self.entries.push(Entry { raw, object, reference, origin });
         id
+    }
+
+    /// The PV entry with this id, if it is one.
+    fn pv<'e>(entries: &'e [Entry<'_>], id: EntryId) -> Option<&'e PersistentVolume> {
+        entries.get(id).and_then(Entry::as_pv)
     }
 
     fn index(&mut self, id: EntryId, object: &Object, reference: &ObjectRef) {
@@ -215,22 +379,38 @@ impl<'a> Inventory<'a> {
             Object::Node(node) => {
                 self.nodes.push(id);
                 self.node_by_hostname.insert(node.hostname().to_owned(), id);
-                if let Some(name) = &node.metadata.name {
-                    self.node_by_hostname.entry(name.clone()).or_insert(id);
+                if let Some(name) = node.metadata.name.as_deref().filter(|name| *name != node.hostname()) {
+                    self.node_by_hostname.entry(name.to_owned()).or_insert(id);
                 }
             }
             Object::PersistentVolume(pv, _) => {
                 self.volumes.push(id);
-                *self.volume_classes.entry(pv.class().to_owned()).or_default() += 1;
+                match self.volume_classes.get_mut(pv.class()) {
+                    Some(count) => *count += 1,
+                    None => {
+                        self.volume_classes.insert(pv.class().to_owned(), 1);
+                    }
+                }
+                let entries = &self.entries;
                 match &pv.spec.claim_ref {
                     Some(claim) => {
-                        let key = (claim.namespace.clone().unwrap_or_default(), claim.name.clone().unwrap_or_default());
-                        self.by_claim.entry(key).or_default().push(id);
+                        let key =
+                            (claim.namespace.as_deref().unwrap_or_default(), claim.name.as_deref().unwrap_or_default());
+                        let holds = |e: EntryId| Self::pv(entries, e).and_then(|pv| claim_of(pv)) == Some(key);
+                        let is = |(ns, name): &(String, String)| (ns.as_str(), name.as_str()) == key;
+                        let owned = || (key.0.to_owned(), key.1.to_owned());
+                        self.by_claim.push(hash_of(key), id, holds, is, owned);
                     }
-                    None => self.unbound_by_class.entry(pv.class().to_owned()).or_default().push(id),
+                    None => match self.unbound_by_class.get_mut(pv.class()) {
+                        Some(list) => list.push(id),
+                        None => {
+                            self.unbound_by_class.insert(pv.class().to_owned(), vec![id]);
+                        }
+                    },
                 }
                 if let Some(node) = pv.pinned_node() {
-                    self.by_node.entry(node.to_owned()).or_default().push(id);
+                    let holds = |e: EntryId| Self::pv(entries, e).and_then(PersistentVolume::pinned_node) == Some(node);
+                    self.by_node.push(hash_of(node), id, holds, |key| key == node, || node.to_owned());
                 }
             }
         }
@@ -250,8 +430,8 @@ impl<'a> Inventory<'a> {
         drop(&mut self.volumes);
         drop(&mut self.claims);
         drop(&mut self.nodes);
-        self.by_claim.values_mut().for_each(drop);
-        self.by_node.values_mut().for_each(drop);
+        self.by_claim.remove(id);
+        self.by_node.remove(id);
         self.unbound_by_class.values_mut().for_each(drop);
         self.classes.retain(|_, e| *e != id);
         self.node_by_hostname.retain(|_, e| *e != id);
@@ -260,8 +440,16 @@ impl<'a> Inventory<'a> {
     /// The entry an object with this identity has, if any.
     #[must_use]
     pub fn find(&self, reference: &ObjectRef) -> Option<EntryId> {
-        self.by_identity.get(&identity(reference)).copied()
+        let key = identity(reference);
+        let holds = |id: EntryId| self.entries.get(id).is_some_and(|e| identity(&e.reference) == key);
+        self.by_identity.get(hash_of(key), holds, |owned| same_identity(owned, key))
     }
+}
+
+/// The claim a PV's `claimRef` names, as (namespace, name).
+fn claim_of(pv: &PersistentVolume) -> Option<(&str, &str)> {
+    let claim = pv.spec.claim_ref.as_ref()?;
+    Some((claim.namespace.as_deref().unwrap_or_default(), claim.name.as_deref().unwrap_or_default()))
 }
 
 /// Decodes an object for a context: its typed view and identity; `Ok(None)` for kinds a
@@ -347,11 +535,14 @@ impl Context for Inventory<'_> {
     }
 
     fn volumes_bound_to(&self, namespace: &str, claim: &str) -> &[EntryId] {
-        self.by_claim.get(&(namespace.to_owned(), claim.to_owned())).map_or(NONE, Vec::as_slice)
+        let key = (namespace, claim);
+        let holds = |e: EntryId| Self::pv(&self.entries, e).and_then(claim_of) == Some(key);
+        self.by_claim.get(hash_of(key), holds, |(ns, name)| (ns.as_str(), name.as_str()) == key)
     }
 
     fn volumes_on_node(&self, hostname: &str) -> &[EntryId] {
-        self.by_node.get(hostname).map_or(NONE, Vec::as_slice)
+        let holds = |e: EntryId| Self::pv(&self.entries, e).and_then(PersistentVolume::pinned_node) == Some(hostname);
+        self.by_node.get(hash_of(hostname), holds, |key| key == hostname)
     }
 
     fn unbound_volumes_of_class(&self, class: &str) -> &[EntryId] {
@@ -382,5 +573,74 @@ impl Context for Inventory<'_> {
             Object::Node(node) => Some(node),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// Keys are filed by hash and told apart by the entries: two keys with one hash (forced
+    /// here) both answer, before and after entries are forgotten.
+    #[test]
+    fn keys_with_one_hash_are_told_apart() {
+        let keys = ["a", "b", "a", "c", "b"];
+        let mut by_key: ByKey<String> = ByKey::default();
+        for (id, key) in keys.iter().enumerate() {
+            let holds = |e: EntryId| keys.get(e) == Some(key);
+            by_key.push(7, id, holds, |k| k == key, || (*key).to_owned());
+        }
+        let get =
+            |by_key: &ByKey<String>, key: &str| by_key.get(7, |e| keys.get(e) == Some(&key), |k| k == key).to_vec();
+        assert_eq!(get(&by_key, "a"), vec![0, 2]);
+        assert_eq!(get(&by_key, "b"), vec![1, 4]);
+        assert_eq!(get(&by_key, "c"), vec![3]);
+        assert_eq!(get(&by_key, "d"), Vec::<EntryId>::new());
+        by_key.remove(0);
+        by_key.remove(2);
+        assert_eq!(get(&by_key, "a"), Vec::<EntryId>::new());
+        // The emptied list goes to the next key that has its hash and no list yet.
+        let keys = ["a", "b", "a", "c", "b", "d"];
+        by_key.push(7, 5, |e| keys.get(e) == Some(&"d"), |k| k == "d", || "d".to_owned());
+        assert_eq!(by_key.get(7, |e| keys.get(e) == Some(&"d"), |k| k == "d"), &[5]);
+        assert_eq!(by_key.get(7, |e| keys.get(e) == Some(&"b"), |k| k == "b"), &[1, 4]);
+    }
+
+    #[test]
+    fn identities_with_one_hash_are_told_apart() {
+        let mut inventory = Inventory::new();
+        let settings = Settings::default();
+        let pv = |name: &str, claim: &str| {
+            json!({"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": name},
+                   "spec": {"claimRef": {"namespace": "ais", "name": claim}}})
+        };
+        let objects = [pv("a", "c1"), pv("b", "c1"), pv("a", "c2")];
+        for (origin, object) in objects.iter().enumerate() {
+            inventory.insert(object, origin, &settings).unwrap();
+        }
+        // The second `a` replaced the first.
+        assert_eq!(inventory.persistent_volumes(), &[1, 2]);
+        assert_eq!(inventory.volumes_bound_to("ais", "c1"), &[1]);
+        assert_eq!(inventory.volumes_bound_to("ais", "c2"), &[2]);
+        let reference = |name: &str| ObjectRef {
+            api_version: "v1".to_owned(),
+            kind: "PersistentVolume".to_owned(),
+            namespace: None,
+            name: name.to_owned(),
+        };
+        assert_eq!(inventory.find(&reference("a")), Some(2));
+        // Forced collisions: every name filed under one hash.
+        let mut by_name: ByHashOne<String> = ByHashOne::default();
+        let names = ["x", "y", "x"];
+        for (id, name) in names.iter().enumerate() {
+            let holds = |e: usize| names.get(e) == Some(name);
+            by_name.insert(0, id, holds, |k| k == name, || (*name).to_owned());
+        }
+        let get = |name: &str| by_name.get(0, |e| names.get(e) == Some(&name), |k| k == name);
+        assert_eq!(get("x"), Some(2));
+        assert_eq!(get("y"), Some(1));
+        assert_eq!(get("z"), None);
     }
 }

@@ -3,9 +3,9 @@
 use serde_json::Value;
 
 use crate::bundle::{Analysis, BundleCheck};
-use crate::context::{Context, EntryId};
+use crate::context::{Context, Decoded, EntryId, Object, decode_entry};
 use crate::finding::{Finding, Severity};
-use crate::model::{self, DecodeError, Subject};
+use crate::model::{self, AisObject, DecodeError, Subject};
 use crate::path::JsonPath;
 use crate::registry;
 use crate::rule::{Check, FixInput, Operation, Rule, Scope, Violation};
@@ -117,6 +117,36 @@ impl Engine {
             None => None,
         };
         Ok(Some(self.report(&subject, old.as_ref())))
+    }
+
+    /// [`Engine::check`] and [`decode_entry`] of the same object, decoding it once: offline
+    /// linting checks every object and keeps it for the rules across objects. The first result
+    /// is what `check` returns, the second what `decode_entry` returns.
+    #[allow(clippy::type_complexity)] // The two results, as the two calls give them.
+    pub fn check_and_decode(
+        &self,
+        object: &Value,
+        old: Option<&Value>,
+    ) -> (Result<Option<Report>, DecodeError>, Result<Option<Decoded>, DecodeError>) {
+        let Decoded { object: entry, reference } = match decode_entry(object, &self.settings) {
+            Ok(Some(decoded)) => decoded,
+            // Not a kind a context holds, so not an AIS object either.
+            Ok(None) => return (Ok(None), Ok(None)),
+            // Rare: the check decodes again for its own answer (kinds it does not read pass).
+            Err(error) => return (self.check(object, old), Err(error)),
+        };
+        let ais = match into_subject(entry, &self.settings) {
+            Ok(ais) => ais,
+            Err(entry) => return (Ok(None), Ok(Some(Decoded { object: entry, reference }))),
+        };
+        let subject = Subject { raw: object, object: ais, reference };
+        let old = match old {
+            Some(old) => self.decode(old).map_err(|e| DecodeError { in_old_object: true, ..e }),
+            None => Ok(None),
+        };
+        let report = old.map(|old| Some(self.report(&subject, old.as_ref())));
+        let Subject { object: ais, reference, .. } = subject;
+        (report, Ok(Some(Decoded { object: into_entry(ais), reference })))
     }
 
     /// Checks one object and applies the fixes `scope` allows for `operation`.
@@ -347,6 +377,29 @@ impl Engine {
 #[must_use]
 pub fn finding_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
     (a.code, &a.path, &a.message).cmp(&(b.code, &b.path, &b.message))
+}
+
+/// The AIS object a context entry is, as [`model::decode`] gives it; `Err`: not an AIS object.
+fn into_subject(entry: Object, settings: &Settings) -> Result<AisObject, Object> {
+    match entry {
+        Object::AiStore(ais) => Ok(AisObject::AiStore(*ais)),
+        Object::StatefulSet(sts, Some(workload)) => Ok(AisObject::StatefulSet(*sts, workload)),
+        Object::PersistentVolume(pv, true) => Ok(AisObject::PersistentVolume(*pv)),
+        Object::PersistentVolumeClaim(pvc) if model::is_ais_pvc(&pvc, settings) => {
+            Ok(AisObject::PersistentVolumeClaim(*pvc))
+        }
+        other => Err(other),
+    }
+}
+
+/// The context entry of an AIS object (the inverse of [`into_subject`]).
+fn into_entry(ais: AisObject) -> Object {
+    match ais {
+        AisObject::AiStore(ais) => Object::AiStore(Box::new(ais)),
+        AisObject::StatefulSet(sts, workload) => Object::StatefulSet(Box::new(sts), Some(workload)),
+        AisObject::PersistentVolume(pv) => Object::PersistentVolume(Box::new(pv), true),
+        AisObject::PersistentVolumeClaim(pvc) => Object::PersistentVolumeClaim(Box::new(pvc)),
+    }
 }
 
 /// Whether `path` is at or below a node that `query` selects in `raw`.

@@ -7,6 +7,7 @@
 //! cargo run --release -p aisgate-lint --example bench_bundle             # 1,000 and 10,000 targets
 //! cargo run --release -p aisgate-lint --example bench_bundle -- 2000     # one size
 //! cargo run -p aisgate-lint --example bench_bundle -- --quick            # CI: 100 and 1,000, one run
+//! cargo run --release -p aisgate-lint --example bench_bundle -- --lint-only 10000 3   # lint alone, for profilers
 //! ```
 //!
 //! Each size runs in a child process of its own, so that each peak memory (`VmHWM`, Linux)
@@ -14,7 +15,9 @@
 //! `lint` uses), the whole `lint` (parse, rules on each object, rules across objects) as
 //! wall time (median) and CPU time (user + system of every thread, mean), objects per
 //! second and MB/s for both, lint over parse, the rules across objects alone, and the peak
-//! memory. Then the time ratio of the larger size to the smaller.
+//! memory; and the lint of the same cluster with a finding across objects on every PV (each
+//! document is read again for its finding's line). Then the time ratios (wall and CPU) of
+//! the larger size to the smaller.
 
 use std::fmt::Write as _;
 use std::process::Command;
@@ -116,6 +119,14 @@ fn one(targets: usize, runs: usize) {
     });
     // And as `source::parse` reads (one thread, every document kept).
     let (parse_kept, _) = measure(runs, || assert!(source::parse(&text, &limits).error.is_none()));
+    // Every PV with a finding across objects (both disks of a node at one path: AIS404), so
+    // that every document is read again for its finding's line.
+    let duplicated = text.replace("hostPath: {path: /ais/sdb}", "hostPath: {path: /ais/sda}");
+    let inputs_with_findings = [Input { name: "generated.yaml", text: &duplicated }];
+    let (with_findings, _) = measure(runs, || {
+        let report = aisgate_lint::lint(&engine, &inputs_with_findings, &[], &limits);
+        assert_eq!(report.findings.len(), 2 * targets);
+    });
     let bundle = {
         let parsed = aisgate_lint::ParsedInputs::parse(&inputs, &limits);
         let gathered = parsed.gather();
@@ -134,8 +145,9 @@ fn one(targets: usize, runs: usize) {
     println!(
         "targets {targets:>6}  objects {objects:>6}  {mb:>4.1} MB  threads {}\n  \
          lint  {:>7.1} ms ({}) {:>7.0} objects/s {:>5.1} MB/s; per CPU-second {per_core:>7.0} objects/s\n  \
-         parse {:>7.1} ms ({}) alone, same reader; lint/parse {:>4.2}; source::parse (all kept, one thread) {:>7.1} ms\n  \
-         rules across objects {:>6.1} ms; peak memory (VmHWM) of lint {:>6.1} MiB",
+         parse {:>7.1} ms ({}) alone, same reader; lint/parse {:>4.2} wall, {} CPU; source::parse (all kept, one thread) {:>7.1} ms\n  \
+         rules across objects {:>6.1} ms; peak memory (VmHWM) of lint {:>6.1} MiB\n  \
+         lint with a finding across objects on every PV {:>7.1} ms",
         Parallelism::default().threads,
         ms(lint),
         cpu(lint_cpu),
@@ -144,11 +156,28 @@ fn one(targets: usize, runs: usize) {
         ms(parse),
         cpu(parse_cpu),
         lint.as_secs_f64() / parse.as_secs_f64(),
+        lint_cpu
+            .zip(parse_cpu)
+            .filter(|(_, p)| !p.is_zero())
+            .map_or_else(|| "?".to_owned(), |(l, p)| format!("{:.2}", l.as_secs_f64() / p.as_secs_f64())),
         ms(parse_kept),
         ms(bundle),
         peak as f64 / 1024.0,
+        ms(with_findings),
     );
-    println!("lint-ms {}", ms(lint));
+    println!("lint-ms {} {}", ms(lint), lint_cpu.map_or(0.0, ms));
+}
+
+/// Lints one size `runs` times and nothing else: for profilers (`perf record`, heaptrack).
+fn lint_only(targets: usize, runs: usize) {
+    let text = generate(targets);
+    let engine = Engine::new(Settings::default(), None);
+    let limits = Limits { max_input_bytes: 1 << 30, ..Limits::default() };
+    let inputs = [Input { name: "generated.yaml", text: &text }];
+    for _ in 0..runs {
+        let report = aisgate_lint::lint(&engine, &inputs, &[], &limits);
+        assert_eq!(report.summary.objects, 2 + 3 * targets);
+    }
 }
 
 fn main() {
@@ -157,6 +186,12 @@ fn main() {
         && flag == "--one"
     {
         one(targets.parse().unwrap_or(1000), runs.parse().unwrap_or(5));
+        return;
+    }
+    if let [flag, targets, runs] = args.as_slice()
+        && flag == "--lint-only"
+    {
+        lint_only(targets.parse().unwrap_or(1000), runs.parse().unwrap_or(5));
         return;
     }
     let quick = args.iter().any(|a| a == "--quick");
@@ -174,13 +209,16 @@ fn main() {
         assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
         let stdout = String::from_utf8_lossy(&output.stdout);
         for line in stdout.lines() {
-            match line.strip_prefix("lint-ms ") {
-                Some(ms) => times.push((size, ms.parse::<f64>().unwrap_or_default())),
+            match line.strip_prefix("lint-ms ").and_then(|ms| ms.split_once(' ')) {
+                Some((wall, cpu)) => {
+                    times.push((size, wall.parse::<f64>().unwrap_or_default(), cpu.parse::<f64>().unwrap_or_default()));
+                }
                 None => println!("{line}"),
             }
         }
     }
-    if let [(small, a), (large, b)] = times.as_slice() {
-        println!("{}x the input: {:.1}x the lint time", large / small, b / a);
+    if let [(small, wall_a, cpu_a), (large, wall_b, cpu_b)] = times.as_slice() {
+        let cpu = if *cpu_a > 0.0 { format!("{:.1}x", cpu_b / cpu_a) } else { "?".to_owned() };
+        println!("{}x the input: {:.1}x the lint wall time, {cpu} the lint CPU time", large / small, wall_b / wall_a);
     }
 }

@@ -174,9 +174,10 @@ pub(crate) struct AnnotationExemption {
 /// them (an object must not exempt itself there). `Err` holds the annotation's path and what
 /// is wrong with it.
 pub(crate) fn annotation_exemption(object: &Value) -> Result<Option<AnnotationExemption>, (JsonPath, String)> {
-    let annotations = JsonPath::from_keys("metadata.annotations");
-    let Some(ignore) = annotations.key(IGNORE_ANNOTATION).lookup(object) else { return Ok(None) };
-    let at = annotations.key(IGNORE_ANNOTATION);
+    let on = |key: &str| object.get("metadata").and_then(|m| m.get("annotations")).and_then(|a| a.get(key));
+    // Most objects have no such annotation: no path is built for them.
+    let Some(ignore) = on(IGNORE_ANNOTATION) else { return Ok(None) };
+    let at = JsonPath::from_keys("metadata.annotations").key(IGNORE_ANNOTATION);
     let Some(list) = ignore.as_str() else {
         return Err((at, format!("{IGNORE_ANNOTATION} must be a string: rule codes or names, comma-separated")));
     };
@@ -187,7 +188,7 @@ pub(crate) fn annotation_exemption(object: &Value) -> Result<Option<AnnotationEx
         };
         codes.push(rule.meta().code);
     }
-    let reason = annotations.key(IGNORE_REASON_ANNOTATION).lookup(object).and_then(Value::as_str).map(str::trim);
+    let reason = on(IGNORE_REASON_ANNOTATION).and_then(Value::as_str).map(str::trim);
     match reason {
         Some(reason) if !reason.is_empty() => Ok(Some(AnnotationExemption { codes, reason: reason.to_owned() })),
         _ => Err((

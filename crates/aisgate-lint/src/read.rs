@@ -16,7 +16,7 @@ use std::rc::Rc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use aisgate_core::context::{Decoded, RawSource, decode_entry};
+use aisgate_core::context::{Decoded, RawSource};
 use aisgate_core::{Context as _, Engine, Inventory, JsonPath, bundle::Analysis};
 use serde_json::Value;
 
@@ -71,8 +71,10 @@ struct ObjectRead {
 #[derive(Debug)]
 struct DocumentRead {
     start: Position,
-    /// Byte offset of the start of its region (see [`source::parse_each`]).
+    /// Byte offset of the start of its region (see [`source::parse_each`]), and the line
+    /// breaks before it.
     region: usize,
+    region_lines: usize,
     /// `None`: not a Kubernetes object.
     objects: Option<Vec<ObjectRead>>,
     /// `List` items that are not objects.
@@ -94,10 +96,15 @@ struct FileRead<'i> {
     name: &'i str,
     /// The text as the reader reads it ([`source::body`]).
     text: &'i str,
-    /// Per document: where its region starts, and its Helm source.
-    regions: Vec<usize>,
+    /// Whether a document can be read again from its region alone ([`source::splittable`]).
+    splittable: bool,
+    /// Per document: where its region starts (byte offset, line breaks before it), and its Helm source.
+    regions: Vec<(usize, usize)>,
     helm_sources: Vec<Option<String>>,
 }
+
+/// A document read again, with its file and its index there.
+type DocumentAt = ((usize, usize), Rc<Document>);
 
 /// Where a kept object is.
 #[derive(Debug)]
@@ -121,8 +128,10 @@ pub struct Read<'i> {
     files: Vec<FileRead<'i>>,
     kept: Vec<Kept>,
     decoded: RefCell<Vec<Option<Decoded>>>,
-    /// Documents read again, by file and document.
-    again: RefCell<HashMap<(usize, usize), Rc<Document>>>,
+    /// The document read again last: findings come object by object.
+    last: RefCell<Option<DocumentAt>>,
+    /// Documents of files that cannot be read a document at a time, read in one pass.
+    prefetched: RefCell<HashMap<(usize, usize), Rc<Document>>>,
 }
 
 /// Parses `inputs` and runs the rules on each object; `old` holds previous versions of
@@ -149,20 +158,7 @@ pub fn read_with<'i>(
         .flat_map(|document| objects(document).unwrap_or_default())
         .map(|(_, value)| (identity(value), value))
         .collect();
-    // Inputs past the total size limit are refused, not read.
-    let mut total_bytes = 0_usize;
-    let mut admitted = Vec::with_capacity(inputs.len());
-    for input in inputs {
-        report.summary.files += 1;
-        total_bytes = total_bytes.saturating_add(input.text.len());
-        if total_bytes > limits.max_total_bytes {
-            let what = format!("this input brings the run to {total_bytes} bytes; it is not read");
-            let refusal = Limits::refusal(&what, limits.max_total_bytes, "bytes", "maxTotalBytes");
-            report.errors.push(ReportError::new(input.name, 1, 1, refusal));
-            continue;
-        }
-        admitted.push(*input);
-    }
+    let admitted = admit(inputs, limits, &mut report);
 
     // Parts: (file, byte range of its text).
     let mut texts = Vec::with_capacity(admitted.len());
@@ -244,8 +240,27 @@ pub fn read_with<'i>(
         files,
         kept,
         decoded: RefCell::new(decoded),
-        again: RefCell::new(HashMap::new()),
+        last: RefCell::new(None),
+        prefetched: RefCell::new(HashMap::new()),
     }
+}
+
+/// The inputs within the total size limit; those past it are refused, not read.
+fn admit<'i>(inputs: &[Input<'i>], limits: &Limits, report: &mut LintReport) -> Vec<Input<'i>> {
+    let mut total_bytes = 0_usize;
+    let mut admitted = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        report.summary.files += 1;
+        total_bytes = total_bytes.saturating_add(input.text.len());
+        if total_bytes > limits.max_total_bytes {
+            let what = format!("this input brings the run to {total_bytes} bytes; it is not read");
+            let refusal = Limits::refusal(&what, limits.max_total_bytes, "bytes", "maxTotalBytes");
+            report.errors.push(ReportError::new(input.name, 1, 1, refusal));
+            continue;
+        }
+        admitted.push(*input);
+    }
+    admitted
 }
 
 /// Parses the previous versions of objects (`--old`), reporting their syntax errors.
@@ -298,7 +313,8 @@ fn merge<'i>(
         files.push(FileRead {
             name: input.name,
             text,
-            regions: documents.iter().map(|d| d.region).collect(),
+            splittable: source::splittable(text),
+            regions: documents.iter().map(|d| (d.region, d.region_lines)).collect(),
             helm_sources,
         });
         documents_read.push(documents);
@@ -370,7 +386,8 @@ fn part_document(
     region: usize,
     previous: &Previous<'_>,
 ) -> DocumentRead {
-    let mut read = DocumentRead { start: document.start, region, objects: None, errors: Vec::new() };
+    let region_lines = document.region_lines();
+    let mut read = DocumentRead { start: document.start, region, region_lines, objects: None, errors: Vec::new() };
     let Some(found) = objects(document) else { return read };
     // A List item that is not an object is not checked: say so rather than drop it.
     let value = &document.value;
@@ -412,8 +429,9 @@ fn part_document(
                 object.errors.push(ReportError::new(name, at.line, at.column, message));
             }
         }
-        let old = previous.get(&identity(value)).copied();
-        match engine.check(value, old) {
+        let old = if previous.is_empty() { None } else { previous.get(&identity(value)).copied() };
+        let (checked, decoded) = engine.check_and_decode(value, old);
+        match checked {
             Ok(Some(checked)) => {
                 object.reference.checked = true;
                 for finding in checked.findings {
@@ -433,7 +451,7 @@ fn part_document(
                 object.errors.push(ReportError::new(name, at.line, at.column, error.to_string()));
             }
         }
-        match decode_entry(value, engine.settings()) {
+        match decoded {
             Ok(decoded) => object.decoded = decoded,
             // Targeted kinds already reported their decoding errors.
             Err(_) if engine.decode(value).is_err() => {}
@@ -469,7 +487,10 @@ impl Read<'_> {
     pub fn judge(&self, engine: &Engine, inventory: &Inventory<'_>, analysis: &Analysis) -> LintReport {
         let mut report = std::mem::take(&mut *self.report.borrow_mut());
         report.errors.extend(self.inventory_errors.iter().cloned());
-        for found in engine.check_bundle_with(inventory, analysis) {
+        let found = engine.check_bundle_with(inventory, analysis);
+        let subjects = found.iter().filter_map(|f| self.kept.get(inventory.entry(f.subject)?.origin));
+        self.prefetch(subjects.map(|kept| (kept.file, kept.document)).collect());
+        for found in found {
             let place = |id: usize| {
                 let entry = inventory.entry(id)?;
                 self.kept.get(entry.origin).map(|kept| (kept, entry))
@@ -503,20 +524,26 @@ impl Read<'_> {
         report
     }
 
-    /// A document read again (once), with its Helm source.
+    /// A document read again, with its Helm source: from its region alone (the work grows
+    /// with the document, not with the file), else from the file's start.
     fn document(&self, file: usize, index: usize) -> Option<Rc<Document>> {
-        if let Some(document) = self.again.borrow().get(&(file, index)) {
+        if let Some((at, document)) = &*self.last.borrow()
+            && *at == (file, index)
+        {
+            return Some(Rc::clone(document));
+        }
+        if let Some(document) = self.prefetched.borrow().get(&(file, index)) {
             return Some(Rc::clone(document));
         }
         let f = self.files.get(file)?;
         let limits = &self.limits;
         let mut found = None;
-        if source::splittable(f.text) {
+        if f.splittable {
             // Its region alone: it must read as exactly this one document.
-            let start = *f.regions.get(index)?;
-            let end = f.regions.get(index + 1).copied().unwrap_or(f.text.len());
+            let (start, lines) = *f.regions.get(index)?;
+            let end = f.regions.get(index + 1).map_or(f.text.len(), |(end, _)| *end);
             let mut documents = Vec::new();
-            let error = source::parse_each(f.text, start..end, limits, |document, _| documents.push(document));
+            let error = source::parse_region(f.text, start..end, lines, limits, |document, _| documents.push(document));
             if error.is_none() && documents.len() == 1 {
                 found = documents.pop();
             }
@@ -533,8 +560,28 @@ impl Read<'_> {
         let mut document = found?;
         document.helm_source = f.helm_sources.get(index).cloned().flatten();
         let document = Rc::new(document);
-        self.again.borrow_mut().insert((file, index), Rc::clone(&document));
+        *self.last.borrow_mut() = Some(((file, index), Rc::clone(&document)));
         Some(document)
+    }
+
+    /// Reads the documents `needed` (file, document) of files that cannot be read a document
+    /// at a time in one pass per file, rather than one pass per document.
+    fn prefetch(&self, mut needed: Vec<(usize, usize)>) {
+        needed.retain(|&(file, _)| self.files.get(file).is_some_and(|f| !f.splittable));
+        needed.sort_unstable();
+        needed.dedup();
+        let mut prefetched = self.prefetched.borrow_mut();
+        for (file, wanted) in needed.chunk_by(|a, b| a.0 == b.0).filter_map(|c| Some((c.first()?.0, c))) {
+            let Some(f) = self.files.get(file) else { continue };
+            let mut i = 0;
+            let _ = source::parse_each(f.text, 0..f.text.len(), &self.limits, |mut document, _| {
+                if wanted.binary_search(&(file, i)).is_ok() {
+                    document.helm_source = f.helm_sources.get(i).cloned().flatten();
+                    prefetched.insert((file, i), Rc::new(document));
+                }
+                i += 1;
+            });
+        }
     }
 }
 

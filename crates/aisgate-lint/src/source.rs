@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use aisgate_core::JsonPath;
 use aisgate_core::path::Segment;
@@ -91,70 +92,176 @@ pub struct Document {
     nodes: NodeIndex,
 }
 
-/// The nodes of a document, found by path one step at a time: each node is stored once
-/// under (parent, step), not under its whole path, so memory grows with the node count only.
+/// No key offset (a sequence item or the root).
+const NO_KEY: usize = usize::MAX;
+/// Mappings with more keys than this have them sorted, for lookups by binary search.
+const SORTED_KEYS: usize = 16;
+
+/// A node as the index holds it: byte offsets from the start of the text read, and where
+/// its key and its children are in the index's arenas.
+#[derive(Debug, Clone)]
+struct Entry {
+    span: Range<usize>,
+    /// `NO_KEY` when not a mapping value.
+    key_start: usize,
+    /// Its key, in `NodeIndex::keys`.
+    key: Range<usize>,
+    /// Its children, in `NodeIndex::children`: in order for a sequence; for a mapping in
+    /// order, or sorted by key when there are more than `SORTED_KEYS`.
+    children: Range<usize>,
+    style: NodeStyle,
+}
+
+/// The nodes of a document, found by path one step at a time. Nodes hold byte offsets only
+/// and keys live in one string, so building the index allocates only as its arrays grow;
+/// lines and columns are worked out when asked for, from a table of line starts built on
+/// first use over a copy of the document's text.
 #[derive(Debug, Clone, Default)]
 struct NodeIndex {
-    nodes: Vec<Node>,
-    children: HashMap<(usize, Segment), usize>,
+    entries: Vec<Entry>,
+    keys: String,
+    children: Vec<usize>,
     root: Option<usize>,
+    /// The document's text: from `region` (the start of its first line) to its last node.
+    source: Box<str>,
+    region: usize,
+    /// The line `region` is on.
+    first_line: usize,
+    /// Where the text read starts in the whole text (offsets in `entries` count from there).
+    shift: usize,
+    /// The offset of the document's first node, which is at [`Document::start`].
+    start: Option<usize>,
+    /// Byte offsets in `source` where its lines start, built on first use.
+    lines: OnceLock<Vec<usize>>,
 }
 
 impl NodeIndex {
-    fn get(&self, path: &JsonPath) -> Option<&Node> {
-        let mut id = self.root?;
-        for segment in path.segments() {
-            id = *self.children.get(&(id, segment.clone()))?;
-        }
-        self.nodes.get(id)
+    fn key(&self, id: usize) -> &str {
+        self.entries.get(id).and_then(|entry| self.keys.get(entry.key.clone())).unwrap_or_default()
     }
 
-    /// Adds a node under `parent` (`None`: the document's root); returns its id.
-    fn add(&mut self, parent: Option<(usize, Segment)>, node: Node) -> usize {
-        let id = self.nodes.len();
-        self.nodes.push(node);
-        match parent {
-            Some(step) => {
-                self.children.insert(step, id);
+    fn child(&self, entry: &Entry, segment: &Segment) -> Option<usize> {
+        let children = self.children.get(entry.children.clone())?;
+        match (segment, entry.style) {
+            (Segment::Index(i), NodeStyle::BlockSequence | NodeStyle::FlowSequence) => children.get(*i).copied(),
+            (Segment::Key(key), NodeStyle::BlockMapping | NodeStyle::FlowMapping) => {
+                if children.len() > SORTED_KEYS {
+                    // Sorted by key, then in order: the last of equal keys (`<<`) wins.
+                    let after = children.partition_point(|&c| self.key(c) <= key.as_str());
+                    children.get(after.checked_sub(1)?).copied().filter(|&c| self.key(c) == key)
+                } else {
+                    children.iter().rev().copied().find(|&c| self.key(c) == key)
+                }
             }
-            None => self.root = Some(id),
+            _ => None,
         }
-        id
+    }
+
+    /// The node `path` names, if any; and else the nearest of its parents that exists.
+    fn nearest(&self, path: &JsonPath) -> Option<(usize, bool)> {
+        let mut id = self.root?;
+        for segment in path.segments() {
+            match self.entries.get(id).and_then(|entry| self.child(entry, segment)) {
+                Some(child) => id = child,
+                None => return Some((id, false)),
+            }
+        }
+        Some((id, true))
+    }
+
+    fn get(&self, path: &JsonPath) -> Option<&Entry> {
+        match self.nearest(path)? {
+            (id, true) => self.entries.get(id),
+            (_, false) => None,
+        }
+    }
+
+    /// The line and column of a byte offset of the text read.
+    fn locate(&self, offset: usize) -> Position {
+        let lines = self.lines.get_or_init(|| line_starts(&self.source));
+        let at = offset.saturating_sub(self.region).min(self.source.len());
+        let line = lines.partition_point(|&start| start <= at).saturating_sub(1);
+        let start = lines.get(line).copied().unwrap_or_default();
+        let before = self.source.get(start..at).unwrap_or_default();
+        let column = if before.is_ascii() { before.len() } else { before.chars().count() };
+        Position { line: self.first_line + line, column: column + 1 }
     }
 }
 
+/// Where the lines of `text` start: `\n`, `\r\n` and a lone `\r` end a line, as for the parser.
+fn line_starts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut starts = vec![0];
+    if memchr::memchr(b'\r', bytes).is_none() {
+        starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
+        return starts;
+    }
+    starts.extend(
+        memchr::memchr2_iter(b'\n', b'\r', bytes)
+            .filter(|&i| bytes.get(i) == Some(&b'\n') || bytes.get(i + 1) != Some(&b'\n'))
+            .map(|i| i + 1),
+    );
+    starts
+}
+
+/// Line breaks in `bytes`, counted as [`line_starts`] counts them.
+fn count_breaks(bytes: &[u8]) -> usize {
+    let newlines = memchr::memchr_iter(b'\n', bytes).count();
+    newlines + memchr::memchr_iter(b'\r', bytes).filter(|&i| bytes.get(i + 1) != Some(&b'\n')).count()
+}
+
 impl Document {
+    /// The line and column of a byte offset of the text read (as `NodeIndex` counts them).
+    fn at(&self, offset: usize) -> Position {
+        // The first node, where every object of a document that is not a `List` starts, is
+        // where the parser put it: no need for the table of line starts.
+        if self.nodes.start == Some(offset) { self.start } else { self.nodes.locate(offset) }
+    }
+
     /// The position of the node `path` names: a scalar or flow value where it starts; its
     /// key when the value is empty (`key:`) or a block collection (whose first line is its
     /// first child's); a missing node falls back to its nearest existing parent.
     #[must_use]
     pub fn position(&self, path: &JsonPath) -> Position {
-        let mut path = path.clone();
-        loop {
-            if let Some(node) = self.nodes.get(&path) {
-                return match (node.style, node.key) {
-                    (NodeStyle::Empty | NodeStyle::BlockMapping | NodeStyle::BlockSequence, Some(key)) => key,
-                    _ => node.position,
-                };
+        let Some(entry) = self.nodes.nearest(path).and_then(|(id, _)| self.nodes.entries.get(id)) else {
+            return self.start;
+        };
+        match entry.style {
+            NodeStyle::Empty | NodeStyle::BlockMapping | NodeStyle::BlockSequence if entry.key_start != NO_KEY => {
+                self.at(entry.key_start)
             }
-            if path.segments().is_empty() {
-                return self.start;
-            }
-            path = path.parent();
+            _ => self.at(entry.span.start),
         }
     }
 
     /// The position of the key of a mapping entry, if `path` names one.
     #[must_use]
     pub fn key_position(&self, path: &JsonPath) -> Option<Position> {
-        self.nodes.get(path).and_then(|node| node.key)
+        let entry = self.nodes.get(path)?;
+        (entry.key_start != NO_KEY).then(|| self.at(entry.key_start))
+    }
+
+    /// The line breaks before the document's region (the line where it begins): what
+    /// [`parse_region`] needs to read the document again alone.
+    #[must_use]
+    pub fn region_lines(&self) -> usize {
+        self.nodes.first_line.saturating_sub(1)
     }
 
     /// The node `path` names, if it is in the text (nodes copied by an alias or a `<<`
     /// merge are not).
     #[must_use]
-    pub fn node(&self, path: &JsonPath) -> Option<&Node> {
-        self.nodes.get(path)
+    pub fn node(&self, path: &JsonPath) -> Option<Node> {
+        let entry = self.nodes.get(path)?;
+        let key_start = (entry.key_start != NO_KEY).then_some(entry.key_start);
+        let shift = self.nodes.shift;
+        Some(Node {
+            position: self.at(entry.span.start),
+            key: key_start.map(|start| self.at(start)),
+            key_start: key_start.map(|start| start + shift),
+            span: entry.span.start + shift..entry.span.end + shift,
+            style: entry.style,
+        })
     }
 }
 
@@ -219,11 +326,24 @@ pub fn parse_each(
     text: &str,
     range: Range<usize>,
     limits: &Limits,
+    each: impl FnMut(Document, usize),
+) -> Option<SourceError> {
+    // Lines before the slice (it starts at a line start; `split` never splits a text with a lone `\r`).
+    let lines_before =
+        text.get(..range.start).map_or(0, |before| memchr::memchr_iter(b'\n', before.as_bytes()).count());
+    parse_region(text, range, lines_before, limits, each)
+}
+
+/// [`parse_each`] where the line breaks before `range` are known (a document's
+/// [`Document::region_lines`]): the work grows with the range, not with what is before it.
+pub fn parse_region(
+    text: &str,
+    range: Range<usize>,
+    lines_before: usize,
+    limits: &Limits,
     mut each: impl FnMut(Document, usize),
 ) -> Option<SourceError> {
     let slice = text.get(range.clone()).unwrap_or_default();
-    // Lines before the slice (it starts at a line start; `split` never splits a text with a lone `\r`).
-    let lines_before = text.get(..range.start).map_or(0, |before| before.matches('\n').count());
     let shift = Shift { bytes: range.start, lines: lines_before };
     let mut builder = Builder::new(slice, limits);
     for event in Parser::new_from_str(slice) {
@@ -267,16 +387,9 @@ impl Shift {
     }
 
     fn document(self, document: &mut Document) {
-        if self.bytes == 0 && self.lines == 0 {
-            return;
-        }
         document.start = self.position(document.start);
-        for node in &mut document.nodes.nodes {
-            node.position = self.position(node.position);
-            node.key = node.key.map(|key| self.position(key));
-            node.key_start = node.key_start.map(|start| start + self.bytes);
-            node.span = node.span.start + self.bytes..node.span.end + self.bytes;
-        }
+        document.nodes.shift = self.bytes;
+        document.nodes.first_line += self.lines;
     }
 }
 
@@ -290,7 +403,7 @@ impl Shift {
 #[must_use]
 pub fn split(text: &str, parts: usize) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
-    if parts <= 1 || !splittable(text) || bytes.contains(&b'*') {
+    if parts <= 1 || !splittable(text) || memchr::memchr(b'*', bytes).is_some() {
         return std::iter::once(0..text.len()).collect();
     }
     let mut ranges = Vec::with_capacity(parts);
@@ -310,8 +423,8 @@ pub fn split(text: &str, parts: usize) -> Vec<Range<usize>> {
 #[must_use]
 pub fn splittable(text: &str) -> bool {
     let bytes = text.as_bytes();
-    let lone_cr = bytes.iter().enumerate().any(|(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
-    bytes.first() != Some(&b'%') && !text.contains("\n%") && !lone_cr
+    let lone_cr = memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n'));
+    bytes.first() != Some(&b'%') && memchr::memmem::find(bytes, b"\n%").is_none() && !lone_cr
 }
 
 /// The start of the first `---` marker line at or after `from` (which need not be a line start).
@@ -324,7 +437,7 @@ fn next_marker(bytes: &[u8], from: usize) -> Option<usize> {
         {
             return Some(i);
         }
-        i = bytes.get(i..)?.iter().position(|&b| b == b'\n').map(|n| i + n + 1)?;
+        i = memchr::memchr(b'\n', bytes.get(i..)?).map(|n| i + n + 1)?;
     }
     None
 }
@@ -348,16 +461,27 @@ fn end_position(text: &str) -> Position {
 /// `# Source: chart/templates/x.yaml` comments written by `helm template`, with their lines.
 #[must_use]
 pub fn helm_sources(text: &str) -> Vec<(usize, String)> {
-    text.lines()
-        .enumerate()
-        .filter_map(|(i, line)| line.strip_prefix("# Source: ").map(|source| (i + 1, source.trim().to_owned())))
-        .collect()
+    const MARK: &[u8] = b"# Source: ";
+    let bytes = text.as_bytes();
+    let (mut line, mut counted) = (1, 0);
+    let mut sources = Vec::new();
+    for at in memchr::memmem::find_iter(bytes, MARK) {
+        if at != 0 && bytes.get(at - 1) != Some(&b'\n') {
+            continue;
+        }
+        line += bytes.get(counted..at).map_or(0, |b| memchr::memchr_iter(b'\n', b).count());
+        counted = at;
+        let rest = bytes.get(at + MARK.len()..).unwrap_or_default();
+        let end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+        let source = text.get(at + MARK.len()..at + MARK.len() + end).unwrap_or_default();
+        sources.push((line, source.trim().to_owned()));
+    }
+    sources
 }
 
 /// A key read in a mapping, waiting for its value.
 struct PendingKey {
     key: String,
-    position: Position,
     start: usize,
 }
 
@@ -369,6 +493,8 @@ enum Content {
 struct Frame {
     /// The collection's node id.
     id: usize,
+    /// Where its children start in `Builder::children`.
+    children: usize,
     content: Content,
     anchor: usize,
     flow: bool,
@@ -384,10 +510,19 @@ struct Builder<'t, 'l> {
     stack: Vec<Frame>,
     anchors: HashMap<usize, Value>,
     nodes: NodeIndex,
+    /// The children of the open collections, innermost last.
+    children: Vec<usize>,
+    /// Nodes in the previous document: room to make for the next one.
+    previous_nodes: usize,
     alias_nodes: usize,
     start: Option<Position>,
     /// Byte offset of the start of the line where the current document begins.
     region: usize,
+    /// Line breaks before `counted` (`region` of the previous document).
+    breaks: usize,
+    counted: usize,
+    /// Just after the last character of the document's last node so far.
+    end: usize,
     root: Option<Value>,
 }
 
@@ -417,9 +552,14 @@ impl<'t, 'l> Builder<'t, 'l> {
             stack: Vec::new(),
             anchors: HashMap::new(),
             nodes: NodeIndex::default(),
+            children: Vec::new(),
+            previous_nodes: 0,
             alias_nodes: 0,
             start: None,
             region: 0,
+            breaks: 0,
+            counted: 0,
+            end: 0,
             root: None,
         }
     }
@@ -453,29 +593,21 @@ impl<'t, 'l> Builder<'t, 'l> {
     fn on_event(&mut self, event: Event<'_>, span: &Span) -> Result<Option<(Document, usize)>, SourceError> {
         let position = Position::of(span);
         match event {
-            Event::DocumentStart(_) => {
-                let at = self.byte(span.start.index()).min(self.text.len());
-                self.region = self
-                    .text
-                    .as_bytes()
-                    .get(..at)
-                    .and_then(|b| b.iter().rposition(|&c| c == b'\n'))
-                    .map_or(0, |n| n + 1);
-                self.nodes = NodeIndex::default();
-                self.anchors.clear();
-                self.start = None;
-                self.root = None;
-            }
+            Event::DocumentStart(_) => self.begin_document(span),
             Event::DocumentEnd => {
                 let value = self.root.take().unwrap_or(Value::Null);
                 let start = self.start.unwrap_or(position);
-                let nodes = std::mem::take(&mut self.nodes);
+                let mut nodes = std::mem::take(&mut self.nodes);
+                self.previous_nodes = nodes.entries.len();
+                let end = self.end.clamp(self.region, self.text.len());
+                nodes.source = self.text.get(self.region..end).unwrap_or_default().into();
                 return Ok(Some((Document { value, start, helm_source: None, nodes }, self.region)));
             }
             Event::Scalar(text, style, anchor, tag) => {
                 let (range, node_style) = self.scalar_span(span, style, text.is_empty());
                 if self.key_slot() {
                     self.set_key(text.into_owned(), position, range.start)?;
+                    self.end = self.end.max(range.start);
                 } else {
                     let value = resolve_scalar(&text, style, tag.as_ref().map(|t| t.suffix.as_str()));
                     if anchor > 0 {
@@ -509,6 +641,7 @@ impl<'t, 'l> Builder<'t, 'l> {
                         other => other.to_string(),
                     };
                     self.set_key(key, position, range.start)?;
+                    self.end = self.end.max(range.start);
                 } else {
                     self.push_value(value, position, range, NodeStyle::Alias);
                 }
@@ -517,14 +650,17 @@ impl<'t, 'l> Builder<'t, 'l> {
                 let flow = !span.is_empty();
                 let style = if flow { NodeStyle::FlowSequence } else { NodeStyle::BlockSequence };
                 let (id, start) = self.open(position, span, style)?;
-                self.stack.push(Frame { id, content: Content::Sequence(Vec::new()), anchor, flow, end: start });
+                let children = self.children.len();
+                let content = Content::Sequence(Vec::new());
+                self.stack.push(Frame { id, children, content, anchor, flow, end: start });
             }
             Event::MappingStart(anchor, _) => {
                 let flow = !span.is_empty();
                 let style = if flow { NodeStyle::FlowMapping } else { NodeStyle::BlockMapping };
                 let (id, start) = self.open(position, span, style)?;
+                let children = self.children.len();
                 let content = Content::Mapping { map: Map::new(), pending_key: None, merges: Vec::new() };
-                self.stack.push(Frame { id, content, anchor, flow, end: start });
+                self.stack.push(Frame { id, children, content, anchor, flow, end: start });
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let Some(frame) = self.stack.pop() else { return Ok(None) };
@@ -543,11 +679,32 @@ impl<'t, 'l> Builder<'t, 'l> {
                 // A block collection ends with its last child; a flow one just after its closing
                 // bracket (the parser's span may run on over a trailing comment).
                 let end = if frame.flow { self.byte(span.start.index()) + 1 } else { frame.end };
-                self.close(frame.id, value, end);
+                self.close(frame.id, frame.children, value, end);
             }
             Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
         }
         Ok(None)
+    }
+
+    /// Starts a document: its region starts at the start of the line of `span`.
+    fn begin_document(&mut self, span: &Span) {
+        let at = self.byte(span.start.index()).min(self.text.len());
+        let bytes = self.text.as_bytes();
+        self.region = bytes.get(..at).and_then(|b| memchr::memrchr(b'\n', b)).map_or(0, |n| n + 1);
+        self.breaks += count_breaks(bytes.get(self.counted..self.region).unwrap_or_default());
+        self.counted = self.region;
+        self.end = self.region;
+        self.nodes = NodeIndex {
+            entries: Vec::with_capacity(self.previous_nodes),
+            children: Vec::with_capacity(self.previous_nodes),
+            region: self.region,
+            first_line: self.breaks + 1,
+            ..NodeIndex::default()
+        };
+        self.children.clear();
+        self.anchors.clear();
+        self.start = None;
+        self.root = None;
     }
 
     /// Whether the next scalar is a mapping key.
@@ -560,22 +717,29 @@ impl<'t, 'l> Builder<'t, 'l> {
             if key != "<<" && map.contains_key(&key) {
                 return Err(SourceError::at(position, format!("duplicate key `{key}` in a mapping")));
             }
-            *pending_key = Some(PendingKey { key, position, start });
+            *pending_key = Some(PendingKey { key, start });
         }
         Ok(())
     }
 
-    /// The parent step, key position and key offset of the node about to be added to the
-    /// innermost collection (no parent step: the document's root).
-    fn next_slot(&self) -> (Option<(usize, Segment)>, Option<Position>, Option<usize>) {
-        let Some(frame) = self.stack.last() else { return (None, None, None) };
-        match &frame.content {
-            Content::Sequence(items) => (Some((frame.id, Segment::Index(items.len()))), None, None),
-            Content::Mapping { pending_key: Some(pending), .. } => {
-                (Some((frame.id, Segment::Key(pending.key.clone()))), Some(pending.position), Some(pending.start))
+    /// Adds a node to the innermost collection (none, or a mapping waiting for its key: the
+    /// document's root); returns its id.
+    fn add_node(&mut self, span: Range<usize>, style: NodeStyle) -> usize {
+        let id = self.nodes.entries.len();
+        let (mut key_start, mut key) = (NO_KEY, 0..0);
+        match self.stack.last().map(|frame| &frame.content) {
+            Some(Content::Sequence(_)) => self.children.push(id),
+            Some(Content::Mapping { pending_key: Some(pending), .. }) => {
+                let from = self.nodes.keys.len();
+                self.nodes.keys.push_str(&pending.key);
+                (key_start, key) = (pending.start, from..self.nodes.keys.len());
+                self.children.push(id);
             }
-            Content::Mapping { pending_key: None, .. } => (None, None, None),
+            None | Some(Content::Mapping { pending_key: None, .. }) => self.nodes.root = Some(id),
         }
+        self.end = self.end.max(span.end);
+        self.nodes.entries.push(Entry { span, key_start, key, children: 0..0, style });
+        id
     }
 
     /// Records where a collection starts; returns its node id and byte offset.
@@ -586,30 +750,48 @@ impl<'t, 'l> Builder<'t, 'l> {
                 Limits::refusal("nesting too deep", self.limits.max_depth, "levels", "maxDepth"),
             ));
         }
-        if self.stack.is_empty() {
-            self.start.get_or_insert(position);
-        }
         let start = self.byte(span.start.index());
-        let (parent, key, key_start) = self.next_slot();
-        let id = self.nodes.add(parent, Node { position, key, key_start, span: start..start, style });
+        self.started(position, start);
+        let id = self.add_node(start..start, style);
         Ok((id, start))
     }
 
-    fn close(&mut self, id: usize, value: Value, end: usize) {
-        if let Some(node) = self.nodes.nodes.get_mut(id) {
-            node.span.end = end;
+    /// Closes the collection `id` whose children start at `children` in `self.children`.
+    fn close(&mut self, id: usize, children: usize, value: Value, end: usize) {
+        let NodeIndex { entries, keys, children: arena, .. } = &mut self.nodes;
+        let from = arena.len();
+        arena.extend(self.children.get(children..).unwrap_or_default());
+        self.children.truncate(children);
+        let to = arena.len();
+        let mut mapping = false;
+        if let Some(entry) = entries.get_mut(id) {
+            entry.span.end = end;
+            entry.children = from..to;
+            mapping = matches!(entry.style, NodeStyle::BlockMapping | NodeStyle::FlowMapping);
         }
+        if mapping && to - from > SORTED_KEYS {
+            let key = |c: usize| entries.get(c).and_then(|e| keys.get(e.key.clone())).unwrap_or_default();
+            if let Some(sorted) = arena.get_mut(from..to) {
+                sorted.sort_by(|&a, &b| key(a).cmp(key(b)).then(a.cmp(&b)));
+            }
+        }
+        self.end = self.end.max(end);
         // The parent collection (or the document) receives it.
         self.attach(value, end);
     }
 
-    fn push_value(&mut self, value: Value, position: Position, span: Range<usize>, style: NodeStyle) {
-        if self.stack.is_empty() {
-            self.start.get_or_insert(position);
+    /// Notes where the document's content starts, at its first node.
+    fn started(&mut self, position: Position, offset: usize) {
+        if self.stack.is_empty() && self.start.is_none() {
+            self.start = Some(position);
+            self.nodes.start = Some(offset);
         }
-        let (parent, key, key_start) = self.next_slot();
+    }
+
+    fn push_value(&mut self, value: Value, position: Position, span: Range<usize>, style: NodeStyle) {
+        self.started(position, span.start);
         let end = span.end;
-        self.nodes.add(parent, Node { position, key, key_start, span, style });
+        self.add_node(span, style);
         self.attach(value, end);
     }
 
@@ -721,6 +903,8 @@ pub fn join(base: &JsonPath, path: &JsonPath) -> JsonPath {
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
     use serde_json::json;
 
     use super::*;
@@ -754,6 +938,24 @@ mod tests {
         // The unclosed `[` runs to the end of the input: reported on the last line.
         let error = parsed.error.unwrap();
         assert_eq!(error.line, 8);
+    }
+
+    #[test]
+    fn helm_sources_are_found_at_line_starts() {
+        let lines = |text: &str| -> Vec<(usize, String)> {
+            text.lines()
+                .enumerate()
+                .filter_map(|(i, line)| line.strip_prefix("# Source: ").map(|s| (i + 1, s.trim().to_owned())))
+                .collect()
+        };
+        for text in [
+            "# Source: a/b.yaml\nkind: A\n",
+            "x: 1 # Source: not/this\n# Source:  c/d.yaml \r\n---\n\n# Source: e\n# Source: f",
+            "# Source: \n\r\n# Source: g\rh\n",
+            "",
+        ] {
+            assert_eq!(helm_sources(text), lines(text), "{text:?}");
+        }
     }
 
     #[test]
@@ -827,6 +1029,32 @@ mod tests {
         // A block collection is located at its key, and so is an empty value.
         assert_eq!(doc.position(&JsonPath::from_keys("b")), Position { line: 2, column: 1 });
         assert_eq!(doc.position(&JsonPath::from_keys("empty")), Position { line: 9, column: 1 });
+    }
+
+    /// Lines and columns come from byte offsets and a table of line starts: they count
+    /// characters (not bytes) and every YAML line break, as the parser does.
+    #[test]
+    fn positions_count_characters_and_every_line_break() {
+        let at = |text: &str, path: JsonPath| one(text).position(&path);
+        let crlf = "a: 1\r\nb:\r\n  - x\r\n  - {c: \"\u{e9}t\u{e9}\", d: 5}\r\n";
+        assert_eq!(at(crlf, JsonPath::from_keys("b").index(1).key("d")), Position { line: 4, column: 19 });
+        assert_eq!(at("a: 1\rb: [x,\r y]\rc: 2\r", JsonPath::from_keys("b").index(1)), Position { line: 3, column: 2 });
+        assert_eq!(
+            at("\u{e9}\u{e9}: \"\u{20ac}\"\nz: {\u{1f600}: 1, y: 2}\n", JsonPath::from_keys("z.y")),
+            Position { line: 2, column: 14 }
+        );
+        assert_eq!(at("a: b\nc: [1,\t2]\n", JsonPath::from_keys("c").index(1)), Position { line: 2, column: 8 });
+        // A value left empty at the very end of the input is on the last line (the parser
+        // puts the end of the input on the line after it).
+        assert_eq!(at("items:\n- x\n- ", JsonPath::from_keys("items").index(1)), Position { line: 3, column: 3 });
+        // A mapping with many keys is searched in sorted order.
+        let many = (0..40).fold(String::new(), |mut text, i| {
+            let _ = writeln!(text, "k{i}: {i}");
+            text
+        });
+        assert_eq!(at(&many, JsonPath::from_keys("k7")), Position { line: 8, column: 5 });
+        assert_eq!(at(&many, JsonPath::from_keys("k39")), Position { line: 40, column: 6 });
+        assert_eq!(at(&many, JsonPath::from_keys("zz")), Position { line: 1, column: 1 });
     }
 
     #[test]

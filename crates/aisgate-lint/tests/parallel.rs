@@ -93,3 +93,31 @@ fn splits_at_document_markers_only() {
     assert_eq!(aisgate_lint::source::split("%YAML 1.2\n---\na: 1\n---\nb: 2\n", 4).len(), 1);
     assert_eq!(aisgate_lint::source::split("a: 1\r---\rb: 2\r", 4).len(), 1);
 }
+
+/// Files that cannot be read a document at a time (a directive, lone carriage returns) are
+/// read again in one pass for their findings across objects, which land where they would
+/// in the same documents without the directive or with `\n` line breaks.
+#[test]
+fn findings_across_objects_in_files_read_whole() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/bundles/seed-same-disk-twice");
+    let aistore = std::fs::read_to_string(root.join("aistore.yaml")).unwrap();
+    let storage = std::fs::read_to_string(root.join("storage.yaml")).unwrap();
+    let findings = |storage: &str| {
+        let inputs = [Input { name: "aistore.yaml", text: &aistore }, Input { name: "storage.yaml", text: storage }];
+        let (report, _) = lint(&inputs, MANY);
+        let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["file"] == "storage.yaml")
+            .map(|f| (f["code"].to_string(), f["path"].to_string(), f["line"].as_u64().unwrap()))
+            .collect::<Vec<_>>()
+    };
+    let plain = findings(&storage);
+    assert_eq!(plain.len(), 2, "{plain:?}");
+    let directive = findings(&format!("%YAML 1.2\n---\n{storage}"));
+    let shifted: Vec<_> = plain.iter().map(|(code, path, line)| (code.clone(), path.clone(), line + 2)).collect();
+    assert_eq!(directive, shifted);
+    assert_eq!(findings(&storage.replace('\n', "\r")), plain);
+}

@@ -362,14 +362,14 @@ fn read_part(
     previous: &Previous<'_>,
 ) -> PartRead {
     let mut part = PartRead::default();
-    let each = |document: Document, region| part_document(engine, name, &document, region, previous);
+    let each = |document: &Document, region| part_document(engine, name, document, region, previous);
     let mut documents = Vec::new();
-    part.error = source::parse_each(text, range.clone(), limits, |document, region| {
+    part.error = source::read_each(text, range.clone(), limits, |document, region| {
         documents.push(each(document, region));
     });
     if part.error.is_some() && range.end < text.len() {
         documents.clear();
-        part.error = source::parse_each(text, range.start..text.len(), limits, |document, region| {
+        part.error = source::read_each(text, range.start..text.len(), limits, |document, region| {
             documents.push(each(document, region));
         });
         part.to_end = true;
@@ -605,7 +605,7 @@ pub fn parse_only(inputs: &[Input<'_>], limits: &Limits, parallelism: Parallelis
     }
     run_parallel(&jobs, parallelism.threads, |(text, range)| {
         let mut documents = 0;
-        let _ = source::parse_each(text, range.clone(), limits, |_, _| documents += 1);
+        let _ = source::read_each(text, range.clone(), limits, |_, _| documents += 1);
         documents
     })
     .into_iter()

@@ -6,6 +6,7 @@
 //! stream gives and a generic deserializer throws away. Scalars resolve by the YAML 1.2 core
 //! schema; `<<` merge keys are honoured as Kubernetes' YAML reader does.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -123,7 +124,7 @@ struct NodeIndex {
     children: Vec<usize>,
     root: Option<usize>,
     /// The document's text: from `region` (the start of its first line) to its last node.
-    source: Box<str>,
+    source: String,
     region: usize,
     /// The line `region` is on.
     first_line: usize,
@@ -343,6 +344,36 @@ pub fn parse_region(
     limits: &Limits,
     mut each: impl FnMut(Document, usize),
 ) -> Option<SourceError> {
+    read_region(text, range, lines_before, limits, |document, region| {
+        each(document, region);
+        None
+    })
+}
+
+/// [`parse_each`] lending each document to `read` rather than giving it: the next document
+/// reuses its position index's memory.
+pub fn read_each(
+    text: &str,
+    range: Range<usize>,
+    limits: &Limits,
+    mut read: impl FnMut(&Document, usize),
+) -> Option<SourceError> {
+    let lines_before =
+        text.get(..range.start).map_or(0, |before| memchr::memchr_iter(b'\n', before.as_bytes()).count());
+    read_region(text, range, lines_before, limits, |document, region| {
+        read(&document, region);
+        Some(document)
+    })
+}
+
+/// Reads the documents of `text[range]`; `each` may give a document back for its memory to be reused.
+fn read_region(
+    text: &str,
+    range: Range<usize>,
+    lines_before: usize,
+    limits: &Limits,
+    mut each: impl FnMut(Document, usize) -> Option<Document>,
+) -> Option<SourceError> {
     let slice = text.get(range.clone()).unwrap_or_default();
     let shift = Shift { bytes: range.start, lines: lines_before };
     let mut builder = Builder::new(slice, limits);
@@ -361,7 +392,9 @@ pub fn parse_region(
         match builder.on_event(event, &span) {
             Ok(Some((mut document, region))) => {
                 shift.document(&mut document);
-                each(document, region + shift.bytes);
+                if let Some(done) = each(document, region + shift.bytes) {
+                    builder.spare = Some(done.nodes);
+                }
             }
             Ok(None) => {}
             Err(mut error) => {
@@ -514,6 +547,8 @@ struct Builder<'t, 'l> {
     children: Vec<usize>,
     /// Nodes in the previous document: room to make for the next one.
     previous_nodes: usize,
+    /// The index of a document read, for its memory.
+    spare: Option<NodeIndex>,
     alias_nodes: usize,
     start: Option<Position>,
     /// Byte offset of the start of the line where the current document begins.
@@ -554,6 +589,7 @@ impl<'t, 'l> Builder<'t, 'l> {
             nodes: NodeIndex::default(),
             children: Vec::new(),
             previous_nodes: 0,
+            spare: None,
             alias_nodes: 0,
             start: None,
             region: 0,
@@ -600,7 +636,7 @@ impl<'t, 'l> Builder<'t, 'l> {
                 let mut nodes = std::mem::take(&mut self.nodes);
                 self.previous_nodes = nodes.entries.len();
                 let end = self.end.clamp(self.region, self.text.len());
-                nodes.source = self.text.get(self.region..end).unwrap_or_default().into();
+                nodes.source.push_str(self.text.get(self.region..end).unwrap_or_default());
                 return Ok(Some((Document { value, start, helm_source: None, nodes }, self.region)));
             }
             Event::Scalar(text, style, anchor, tag) => {
@@ -609,7 +645,7 @@ impl<'t, 'l> Builder<'t, 'l> {
                     self.set_key(text.into_owned(), position, range.start)?;
                     self.end = self.end.max(range.start);
                 } else {
-                    let value = resolve_scalar(&text, style, tag.as_ref().map(|t| t.suffix.as_str()));
+                    let value = resolve_scalar(text, style, tag.as_ref().map(|t| t.suffix.as_str()));
                     if anchor > 0 {
                         self.anchors.insert(anchor, value.clone());
                     }
@@ -694,12 +730,25 @@ impl<'t, 'l> Builder<'t, 'l> {
         self.breaks += count_breaks(bytes.get(self.counted..self.region).unwrap_or_default());
         self.counted = self.region;
         self.end = self.region;
-        self.nodes = NodeIndex {
-            entries: Vec::with_capacity(self.previous_nodes),
-            children: Vec::with_capacity(self.previous_nodes),
-            region: self.region,
-            first_line: self.breaks + 1,
-            ..NodeIndex::default()
+        self.nodes = match self.spare.take() {
+            Some(mut spare) => {
+                spare.entries.clear();
+                spare.children.clear();
+                spare.keys.clear();
+                spare.source.clear();
+                spare.root = None;
+                spare.shift = 0;
+                spare.start = None;
+                spare.lines = OnceLock::new();
+                NodeIndex { region: self.region, first_line: self.breaks + 1, ..spare }
+            }
+            None => NodeIndex {
+                entries: Vec::with_capacity(self.previous_nodes),
+                children: Vec::with_capacity(self.previous_nodes),
+                region: self.region,
+                first_line: self.breaks + 1,
+                ..NodeIndex::default()
+            },
         };
         self.children.clear();
         self.anchors.clear();
@@ -842,40 +891,45 @@ fn count_nodes(value: &Value) -> usize {
 }
 
 /// Resolves a scalar by the YAML 1.2 core schema (quoted scalars and `!!str` are strings).
-fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&str>) -> Value {
-    let string = || Value::String(text.to_owned());
+/// A string takes the parser's own text, without a copy.
+fn resolve_scalar(text: Cow<'_, str>, style: ScalarStyle, tag: Option<&str>) -> Value {
+    resolve_non_string(&text, style, tag).unwrap_or_else(|| Value::String(text.into_owned()))
+}
+
+/// The value of a scalar that is not a string, if it is not one.
+fn resolve_non_string(text: &str, style: ScalarStyle, tag: Option<&str>) -> Option<Value> {
     match tag {
-        Some("str") => return string(),
-        Some("null") => return Value::Null,
+        Some("str") => return None,
+        Some("null") => return Some(Value::Null),
         _ => {}
     }
     if style != ScalarStyle::Plain {
-        return string();
+        return None;
     }
     match text {
-        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
-        "true" | "True" | "TRUE" => return Value::Bool(true),
-        "false" | "False" | "FALSE" => return Value::Bool(false),
+        "" | "~" | "null" | "Null" | "NULL" => return Some(Value::Null),
+        "true" | "True" | "TRUE" => return Some(Value::Bool(true)),
+        "false" | "False" | "FALSE" => return Some(Value::Bool(false)),
         _ => {}
     }
     let t = text;
     let unsigned = t.strip_prefix(['-', '+']).unwrap_or(t);
     let looks_numeric = unsigned.bytes().next().is_some_and(|b| b.is_ascii_digit() || b == b'.');
     if !looks_numeric {
-        return string();
+        return None;
     }
     if let Some(hex) = t.strip_prefix("0x") {
-        return i64::from_str_radix(hex, 16).map_or_else(|_| string(), Value::from);
+        return i64::from_str_radix(hex, 16).ok().map(Value::from);
     }
     if let Some(octal) = t.strip_prefix("0o") {
-        return i64::from_str_radix(octal, 8).map_or_else(|_| string(), Value::from);
+        return i64::from_str_radix(octal, 8).ok().map(Value::from);
     }
     if unsigned.bytes().all(|b| b.is_ascii_digit()) {
         if let Ok(int) = t.parse::<i64>() {
-            return Value::from(int);
+            return Some(Value::from(int));
         }
         if let Ok(int) = t.parse::<u64>() {
-            return Value::from(int);
+            return Some(Value::from(int));
         }
     }
     let is_float = unsigned.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'));
@@ -883,9 +937,9 @@ fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&str>) -> Value {
         && let Ok(float) = t.parse::<f64>()
         && let Some(number) = Number::from_f64(float)
     {
-        return Value::Number(number);
+        return Some(Value::Number(number));
     }
-    string()
+    None
 }
 
 /// The path of a node below `base` (List items are documents of their own).

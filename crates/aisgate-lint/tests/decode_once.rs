@@ -3,25 +3,15 @@
 //! fixtures and examples, as created, as updated from itself, and from an unreadable old
 //! version; and on objects that fail to decode.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 
 use aisgate_core::context::decode_entry;
 use aisgate_core::{Engine, Settings};
 use aisgate_lint::{Limits, source};
+use common::yaml_files;
 use serde_json::{Value, json};
-
-fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            yaml_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
-            out.push(path);
-        }
-    }
-}
 
 fn assert_same(engine: &Engine, object: &Value, old: Option<&Value>, what: &str) {
     let (checked, decoded) = engine.check_and_decode(object, old);

@@ -2,23 +2,13 @@
 //! fixture and example alone, and all of them as one stream (where a part may start after
 //! a syntax error, or hold a bundle finding whose document is read again).
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 
 use aisgate_core::{Engine, Settings};
 use aisgate_lint::{Input, Limits, LintReport, Parallelism};
-
-fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            yaml_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
-            out.push(path);
-        }
-    }
-}
+use common::yaml_files;
 
 fn lint(inputs: &[Input<'_>], parallelism: Parallelism) -> (String, Vec<String>) {
     let engine = Engine::new(Settings::default(), None);

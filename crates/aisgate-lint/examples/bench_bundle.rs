@@ -21,10 +21,13 @@
 
 use std::fmt::Write as _;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use aisgate_core::{Engine, Settings};
 use aisgate_lint::{Input, Limits, Parallelism, source};
+
+mod measure;
+use measure::{measure, peak_rss_kib};
 
 fn generate(targets: usize) -> String {
     let mut text = String::new();
@@ -61,38 +64,6 @@ fn generate(targets: usize) -> String {
     text
 }
 
-/// The process's peak resident memory so far, in KiB.
-fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
-
-/// CPU time (user + system, every thread) this process has used, from `/proc/self/stat`
-/// (clock ticks, taken as the usual 100 per second).
-fn cpu_time() -> Option<Duration> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
-    Some(Duration::from_millis(ticks * 10))
-}
-
-/// Median wall time and mean CPU time of `runs` calls.
-fn measure(runs: usize, mut f: impl FnMut()) -> (Duration, Option<Duration>) {
-    let cpu_start = cpu_time();
-    let mut samples: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed()
-        })
-        .collect();
-    let cpu =
-        cpu_start.zip(cpu_time()).map(|(start, end)| end.saturating_sub(start) / u32::try_from(runs).unwrap_or(1));
-    samples.sort();
-    (samples.get(samples.len() / 2).copied().unwrap_or_default(), cpu)
-}
-
 /// Benchmarks one size in this process; prints one line and the lint wall time in ms (for the parent).
 #[allow(clippy::cast_precision_loss)]
 fn one(targets: usize, runs: usize) {
@@ -107,23 +78,23 @@ fn one(targets: usize, runs: usize) {
     assert_eq!(report.summary.deny, 0, "a clean cluster: {:?}", report.findings.first());
     drop(report);
 
-    let (lint, lint_cpu) = measure(runs, || {
+    let (lint, lint_cpu, ()) = measure(runs, || {
         let _ = aisgate_lint::lint(&engine, &inputs, &[], &limits);
     });
     // Peak memory of linting, before the timings below that keep every document parsed at once.
     let peak = peak_rss_kib().unwrap_or_default();
     // Parsing alone, with the reader `lint` uses: the same parts on the same threads.
-    let (parse, parse_cpu) = measure(runs, || {
+    let (parse, parse_cpu, ()) = measure(runs, || {
         let documents = aisgate_lint::read::parse_only(&inputs, &limits, Parallelism::default());
         assert_eq!(documents, 2 + 3 * targets);
     });
     // And as `source::parse` reads (one thread, every document kept).
-    let (parse_kept, _) = measure(runs, || assert!(source::parse(&text, &limits).error.is_none()));
+    let (parse_kept, _, ()) = measure(runs, || assert!(source::parse(&text, &limits).error.is_none()));
     // Every PV with a finding across objects (both disks of a node at one path: AIS404), so
     // that every document is read again for its finding's line.
     let duplicated = text.replace("hostPath: {path: /ais/sdb}", "hostPath: {path: /ais/sda}");
     let inputs_with_findings = [Input { name: "generated.yaml", text: &duplicated }];
-    let (with_findings, _) = measure(runs, || {
+    let (with_findings, _, ()) = measure(runs, || {
         let report = aisgate_lint::lint(&engine, &inputs_with_findings, &[], &limits);
         assert_eq!(report.findings.len(), 2 * targets);
     });

@@ -10,10 +10,13 @@
 //! multi-document YAML stream such as `helm template` writes. Peak memory is the process's
 //! high-water mark (`VmHWM`, Linux), read before and after linting.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use aisgate_core::{Engine, Settings};
 use aisgate_lint::{Input, Limits, fix, lint, source};
+
+mod measure;
+use measure::{measure, peak_rss_kib};
 
 const AISTORE: &str = include_str!("../../../examples/aistore.yaml");
 const STATEFULSET: &str = include_str!("../../../examples/generated/ais-target-statefulset.yaml");
@@ -40,41 +43,6 @@ fn cluster(i: usize, out: &mut String) {
     }
 }
 
-/// The process's peak resident memory so far, in KiB.
-fn peak_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
-
-/// CPU time (user + system) this process has used, from `/proc/self/stat` (clock ticks,
-/// taken as the usual 100 per second): on a shared machine wall time also counts waiting.
-fn cpu_time() -> Option<Duration> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
-    Some(Duration::from_millis(ticks * 10))
-}
-
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
-
-/// Median wall time and mean CPU time of `runs` calls, and the last result.
-fn time<T>(runs: u32, mut f: impl FnMut() -> T) -> (Duration, Option<Duration>, T) {
-    let mut samples = Vec::new();
-    let mut last = None;
-    let cpu_start = cpu_time();
-    for _ in 0..runs {
-        let start = Instant::now();
-        last = Some(f());
-        samples.push(start.elapsed());
-    }
-    let cpu = cpu_start.zip(cpu_time()).map(|(start, end)| end.saturating_sub(start) / runs);
-    (median(samples), cpu, last.unwrap())
-}
-
 #[allow(clippy::cast_precision_loss)]
 fn main() {
     let wanted: usize = std::env::args().nth(1).and_then(|n| n.parse().ok()).unwrap_or(10_000);
@@ -86,16 +54,16 @@ fn main() {
     let limits = Limits { max_input_bytes: usize::MAX, ..Limits::default() };
     let engine = Engine::new(Settings::default(), None);
     let inputs = [Input { name: "bundle.yaml", text: &bundle }];
-    let baseline = peak_kib();
+    let baseline = peak_rss_kib();
 
-    let (parse_time, parse_cpu, parsed) = time(3, || source::parse(&bundle, &limits));
+    let (parse_time, parse_cpu, parsed) = measure(3, || source::parse(&bundle, &limits));
     assert!(parsed.error.is_none(), "{:?}", parsed.error);
     drop(parsed);
-    let after_parse = peak_kib();
-    let (lint_time, lint_cpu, report) = time(3, || lint(&engine, &inputs, &[], &limits));
-    let after_lint = peak_kib();
-    let (fix_time, fix_cpu, fixed) = time(3, || fix(&engine, &inputs, &limits));
-    let after_fix = peak_kib();
+    let after_parse = peak_rss_kib();
+    let (lint_time, lint_cpu, report) = measure(3, || lint(&engine, &inputs, &[], &limits));
+    let after_lint = peak_rss_kib();
+    let (fix_time, fix_cpu, fixed) = measure(3, || fix(&engine, &inputs, &limits));
+    let after_fix = peak_rss_kib();
 
     let objects = report.summary.objects;
     assert!(objects >= wanted, "generated {objects} objects, wanted {wanted}");

@@ -20,35 +20,8 @@ const OUT = fileURLToPath(new URL("./screenshots/", import.meta.url));
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 
 // Targets that share nodes (disablePodAntiAffinity) and bind a host port: AIS020 at line 23.
-const FAULTY = `apiVersion: ais.nvidia.com/v1beta1
-kind: AIStore
-metadata:
-  name: ais
-  namespace: ais
-spec:
-  size: 2
-  nodeImage: aistorage/aisnode:v3.31
-  initImage: aistorage/ais-init:v3.31
-  stateStorage:
-    hostPath:
-      prefix: /etc/ais
-  proxySpec:
-    servicePort: 51080
-    portPublic: 51080
-    portIntraControl: 51081
-    portIntraData: 51082
-  targetSpec:
-    servicePort: 51081
-    portPublic: 51081
-    portIntraControl: 51082
-    portIntraData: 51083
-    hostPort: 51081
-    disablePodAntiAffinity: true
-    mounts:
-      - path: /ais/nvme0
-        size: 1Ti
-        storageClass: ais-local-storage
-`;
+/** The AIS020 deny fixture, the same text crates/aisgate-js's unit tests judge. */
+const FAULTY = readFileSync(join(ROOT, "fixtures/host-port-on-shared-node/deny-aistore-host-port.yaml"), "utf8");
 const HOST_PORT_LINE = FAULTY.split("\n").findIndex((line) => line.includes("hostPort:")) + 1;
 
 let server;

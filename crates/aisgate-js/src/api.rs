@@ -122,36 +122,9 @@ pub fn fix(text: &str, settings: Option<SettingsInput<'_>>, today: Option<Date>)
 mod tests {
     use super::*;
 
-    const HOST_PORT_ON_SHARED_NODES: &str = "\
-apiVersion: ais.nvidia.com/v1beta1
-kind: AIStore
-metadata:
-  name: ais
-  namespace: ais
-spec:
-  size: 2
-  nodeImage: aistorage/aisnode:v3.31
-  initImage: aistorage/ais-init:v3.31
-  stateStorage:
-    hostPath:
-      prefix: /etc/ais
-  proxySpec:
-    servicePort: 51080
-    portPublic: 51080
-    portIntraControl: 51081
-    portIntraData: 51082
-  targetSpec:
-    servicePort: 51081
-    portPublic: 51081
-    portIntraControl: 51082
-    portIntraData: 51083
-    hostPort: 51081
-    disablePodAntiAffinity: true
-    mounts:
-      - path: /ais/nvme0
-        size: 1Ti
-        storageClass: ais-local-storage
-";
+    /// The AIS020 deny fixture: the same text the playground's browser test pastes.
+    const HOST_PORT_ON_SHARED_NODES: &str =
+        include_str!("../../../fixtures/host-port-on-shared-node/deny-aistore-host-port.yaml");
 
     fn today() -> Option<Date> {
         parse_date("2026-11-21")
@@ -189,7 +162,8 @@ spec:
         assert_eq!(finding["severity"], "deny");
         assert_eq!(finding["path"], "$.spec.targetSpec.hostPort");
         assert_eq!(finding["file"], "ais.yaml");
-        assert_eq!((finding["line"].as_u64(), finding["column"].as_u64()), (Some(23), Some(15)));
+        let host_port_line = HOST_PORT_ON_SHARED_NODES.lines().position(|line| line.contains("hostPort:")).unwrap() + 1;
+        assert_eq!((finding["line"].as_u64(), finding["column"].as_u64()), (Some(host_port_line as u64), Some(15)));
         assert_eq!(json["version"], 1);
         assert_eq!(json["summary"]["objects"], 1);
     }

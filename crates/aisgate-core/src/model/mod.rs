@@ -7,6 +7,7 @@
 
 pub mod aistore;
 mod kubernetes;
+pub mod map;
 pub mod meta;
 pub mod node;
 pub(crate) mod read;
@@ -199,7 +200,7 @@ pub(crate) fn workload_of(sts: &StatefulSet, settings: &Settings) -> Option<AisW
             }
             let role = ["app.kubernetes.io/component", "component", "type"]
                 .iter()
-                .find_map(|key| labels.get(*key).and_then(|v| Role::parse(v)))
+                .find_map(|key| labels.get(key).and_then(|v| Role::parse(v)))
                 .or_else(|| sts.metadata.display_name().ends_with("-proxy").then_some(Role::Proxy))
                 .unwrap_or(Role::Target);
             Some(AisWorkload { role, flavor: Flavor::Selected })

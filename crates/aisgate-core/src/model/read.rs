@@ -33,7 +33,7 @@ impl ReadError {
         Self { reversed: Vec::new(), message }
     }
 
-    fn in_key(mut self, key: &str) -> Self {
+    pub(crate) fn in_key(mut self, key: &str) -> Self {
         self.reversed.push(Segment::Key(key.to_owned()));
         self
     }

@@ -1,12 +1,11 @@
 //! `v1` `PersistentVolume` and `PersistentVolumeClaim`.
 
-use std::collections::BTreeMap;
-
 use super::read::read_struct;
 use k8s_openapi::api::core::v1::{HostPathVolumeSource, LocalVolumeSource, ObjectReference, VolumeNodeAffinity};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use serde_json::Value;
 
+use super::map::SmallMap;
 use super::meta::Metadata;
 
 pub const PV_KIND: &str = "PersistentVolume";
@@ -23,7 +22,7 @@ read_struct!(PersistentVolume, "struct PersistentVolume", derived { "metadata" =
 #[derive(Debug, Clone, Default)]
 pub struct PvSpec {
     /// Quantities are kept as raw JSON so a malformed one is a finding, not a decoding error.
-    pub capacity: BTreeMap<String, Value>,
+    pub capacity: SmallMap<Value>,
     pub access_modes: Vec<String>,
     pub volume_mode: Option<String>,
     pub host_path: Option<HostPathVolumeSource>,
@@ -104,7 +103,7 @@ read_struct!(ClaimSpec, "struct ClaimSpec", derived {
 
 #[derive(Debug, Clone, Default)]
 pub struct ClaimResources {
-    pub requests: BTreeMap<String, Value>,
+    pub requests: SmallMap<Value>,
 }
 
 read_struct!(ClaimResources, "struct ClaimResources", derived { "requests" => requests });
@@ -160,7 +159,7 @@ impl StorageClass {
 
     #[must_use]
     pub fn is_default(&self) -> bool {
-        self.metadata.annotations.get(DEFAULT_CLASS_ANNOTATION).is_some_and(|v| v == "true")
+        self.metadata.annotations.text(DEFAULT_CLASS_ANNOTATION) == Some("true")
     }
 }
 

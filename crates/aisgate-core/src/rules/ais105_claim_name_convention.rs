@@ -3,6 +3,7 @@ use crate::context::{EntryId, Object};
 use crate::declare_rule;
 use crate::model::AisObject;
 use crate::model::aistore::Role;
+use crate::model::map::SmallMap;
 use crate::model::statefulset::{self, StatefulSet};
 use crate::model::volume::{PersistentVolume, PersistentVolumeClaim};
 use crate::names::{self, ClaimName};
@@ -271,8 +272,7 @@ fn bundle_problem(check: &BundleCheck<'_>, name: &str, what: &str, namespace: &s
 
 impl ClaimNameConvention {
     fn bundle(check: &BundleCheck<'_>, out: &mut Vec<BundleViolation>) {
-        let has_cluster_label =
-            |labels: &std::collections::BTreeMap<String, String>| labels.contains_key("app.kubernetes.io/name");
+        let has_cluster_label = |labels: &SmallMap| labels.contains_key("app.kubernetes.io/name");
         for &id in check.context.persistent_volumes() {
             let Some(pv) = check.pv(id) else { continue };
             if pv.metadata.labels.contains_key("cluster") || has_cluster_label(&pv.metadata.labels) {

@@ -3,7 +3,7 @@
 //! Every field is optional here: the CRD schema, not this view, decides what is required,
 //! and rules report what is missing with a message rather than a decoding error.
 
-use super::read::read_struct;
+use super::read::{Present, read_struct};
 use k8s_openapi::api::core::v1::Affinity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
@@ -57,9 +57,9 @@ read_struct!(AiStoreSpec, "struct AiStoreSpec", derived {
 
 #[derive(Debug, Clone, Default)]
 pub struct StateStorage {
-    pub host_path: Option<Value>,
-    pub pvc: Option<Value>,
-    pub empty_dir: Option<Value>,
+    pub host_path: Option<Present>,
+    pub pvc: Option<Present>,
+    pub empty_dir: Option<Present>,
 }
 
 read_struct!(StateStorage, "struct StateStorage", derived {

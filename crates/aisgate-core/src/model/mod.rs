@@ -11,6 +11,7 @@ pub mod map;
 pub mod meta;
 pub mod node;
 pub(crate) mod read;
+pub use read::{Checked, Present};
 pub mod statefulset;
 pub mod volume;
 

@@ -164,6 +164,47 @@ impl FromJson for Value {
     }
 }
 
+/// A field whose value no rule reads, only whether it is there: `Option<Present>` reads as
+/// `Option<Value>` did (any value but `null` is `Some`), without keeping a copy of the value.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Present;
+
+impl FromJson for Present {
+    fn read(_: &Value) -> Read<Self> {
+        Ok(Present)
+    }
+}
+
+/// A field no rule reads, checked as a `T` (a malformed one is refused with its path, as
+/// before) and not kept: it takes no room.
+pub struct Checked<T>(std::marker::PhantomData<fn() -> T>);
+
+impl<T> Default for Checked<T> {
+    fn default() -> Self {
+        Self(std::marker::PhantomData)
+    }
+}
+
+impl<T> Clone for Checked<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Checked<T> {}
+
+impl<T> std::fmt::Debug for Checked<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Checked")
+    }
+}
+
+impl<T: FromJson> FromJson for Checked<T> {
+    fn read(value: &Value) -> Read<Self> {
+        T::read(value).map(|_| Self::default())
+    }
+}
+
 impl<T: FromJson> FromJson for Option<T> {
     fn read(value: &Value) -> Read<Self> {
         match value {

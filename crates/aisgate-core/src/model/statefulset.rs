@@ -1,9 +1,8 @@
 //! `apps/v1` `StatefulSet`: the fields the rules read, with k8s-openapi types for the leaves.
 
-use super::read::read_struct;
+use super::read::{Present, read_struct};
 use k8s_openapi::api::core::v1::{Affinity, ContainerPort, HostPathVolumeSource, VolumeMount};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
-use serde_json::Value;
 
 use super::aistore::{RetentionPolicy, Role};
 use super::map::SmallMap;
@@ -87,7 +86,7 @@ read_struct!(Container, "struct Container", derived {
 pub struct Volume {
     pub name: String,
     pub host_path: Option<HostPathVolumeSource>,
-    pub persistent_volume_claim: Option<Value>,
+    pub persistent_volume_claim: Option<Present>,
 }
 
 read_struct!(Volume, "struct Volume", derived {

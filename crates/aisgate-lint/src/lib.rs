@@ -209,6 +209,19 @@ pub(crate) fn annotation_suppression(
 }
 
 /// The object's reference as reports show it, for any Kubernetes object.
+/// Whether `reference` is what [`object_ref`] makes of `value`, without making it.
+pub(crate) fn names(value: &Value, reference: &ObjectRef) -> bool {
+    fn text(v: Option<&Value>) -> &str {
+        v.and_then(Value::as_str).unwrap_or_default()
+    }
+    let metadata = value.get("metadata");
+    let namespace = text(metadata.and_then(|m| m.get("namespace")));
+    text(value.get("apiVersion")) == reference.api_version
+        && text(value.get("kind")) == reference.kind
+        && reference.namespace.as_deref() == (!namespace.is_empty()).then_some(namespace)
+        && text(metadata.and_then(|m| m.get("name"))) == reference.name
+}
+
 pub(crate) fn object_ref(value: &Value) -> ObjectRef {
     let (api_version, kind, namespace, name) = identity(value);
     ObjectRef { api_version, kind, namespace: (!namespace.is_empty()).then_some(namespace), name }

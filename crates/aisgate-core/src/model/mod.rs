@@ -15,6 +15,8 @@ pub use read::{Checked, Present};
 pub mod statefulset;
 pub mod volume;
 
+use std::sync::Arc;
+
 use serde_json::Value;
 
 use crate::finding::ObjectRef;
@@ -125,12 +127,13 @@ pub enum AisObject {
     PersistentVolumeClaim(PersistentVolumeClaim),
 }
 
-/// The object under check: its JSON, its typed view and its identity.
+/// The object under check: its JSON, its typed view and its identity (shared with the
+/// report and the context that hold the object, so it is made once).
 #[derive(Debug, Clone)]
 pub struct Subject<'a> {
     pub raw: &'a Value,
     pub object: AisObject,
-    pub reference: ObjectRef,
+    pub reference: Arc<ObjectRef>,
 }
 
 /// Reads a typed view of `value`; a malformed field is refused with its path.
@@ -178,12 +181,12 @@ pub fn decode<'a>(value: &'a Value, settings: &Settings) -> Result<Option<Subjec
             AisObject::PersistentVolume(o) => &o.metadata,
             AisObject::PersistentVolumeClaim(o) => &o.metadata,
         };
-        let reference = ObjectRef {
+        let reference = Arc::new(ObjectRef {
             api_version: api_version.to_owned(),
             kind: kind_name.to_owned(),
             namespace: metadata.namespace.clone().filter(|ns| !ns.is_empty()),
             name: metadata.display_name(),
-        };
+        });
         Subject { raw: value, object, reference }
     }))
 }

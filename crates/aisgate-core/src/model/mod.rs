@@ -88,10 +88,18 @@ impl Kind {
         else {
             return Ok(None);
         };
-        let supported = found.resource().api_version();
-        if api_version == supported {
+        // `api_version == resource.api_version()`, without making the latter for every object.
+        let resource = found.resource();
+        let supported = match api_version.rsplit_once('/') {
+            Some((group, version)) => {
+                !resource.group.is_empty() && group == resource.group && version == resource.version
+            }
+            None => resource.group.is_empty() && api_version == resource.version,
+        };
+        if supported {
             Ok(Some(found))
         } else {
+            let supported = resource.api_version();
             Err(DecodeError::new(
                 JsonPath::from_keys("apiVersion"),
                 format!("apiVersion `{api_version}` is not supported for {kind}; expected `{supported}`"),
@@ -232,4 +240,31 @@ pub(crate) fn is_ais_pvc(pvc: &PersistentVolumeClaim, settings: &Settings) -> bo
     operator_selector
         || statefulset::classify_labels(labels, false).is_some()
         || pvc.spec.storage_class_name.as_deref().is_some_and(|class| settings.is_ais_storage_class(class))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Only the exact `apiVersion` of a kind is supported: `group/version`, or `version` alone
+    /// for the core group (not `/v1`, `core/v1` or another version).
+    #[test]
+    fn kinds_need_their_exact_api_version() {
+        for (api_version, kind, supported) in [
+            ("v1", "PersistentVolume", true),
+            ("apps/v1", "StatefulSet", true),
+            ("ais.nvidia.com/v1beta1", "AIStore", true),
+            ("/v1", "PersistentVolume", false),
+            ("core/v1", "PersistentVolumeClaim", false),
+            ("v2", "PersistentVolume", false),
+            ("apps/v1beta2", "StatefulSet", false),
+        ] {
+            let found = Kind::of(api_version, kind);
+            assert_eq!(found.is_ok(), supported, "{api_version} {kind}");
+            assert!(found.is_err() || found.is_ok_and(|k| k.is_some()), "{api_version} {kind}");
+        }
+        assert_eq!(Kind::of("v1", "ConfigMap"), Ok(None));
+        assert_eq!(Kind::of("apps/v1", "Deployment"), Ok(None));
+        assert_eq!(Kind::of("/apps/v1", "StatefulSet"), Ok(None)); // Group `/apps`: not one aisgate reads.
+    }
 }

@@ -65,8 +65,8 @@ fn mode_message(mode: &str) -> String {
 }
 
 /// Checks the access modes of one spec at `spec` (a PV's, a PVC's or a claim template's) in
-/// `raw`. Paths are built only for a finding.
-fn check_modes(raw: &Value, spec: impl Fn() -> JsonPath, modes: &[String], what: &str, out: &mut Vec<Violation>) {
+/// `raw`. Paths are built only for a finding (`dyn`: one copy of this function).
+fn check_modes(raw: &Value, spec: &dyn Fn() -> JsonPath, modes: &[String], what: &str, out: &mut Vec<Violation>) {
     let path = || spec().key("accessModes");
     if modes.is_empty() {
         // An empty list is reported where it is written, a missing one at its parent.
@@ -105,12 +105,12 @@ impl Rule for AccessModeInvalid {
         let object = check.object();
         match object {
             AisObject::PersistentVolume(pv) => {
-                check_modes(check.subject.raw, || JsonPath::from_keys("spec"), &pv.spec.access_modes, "PV", out);
+                check_modes(check.subject.raw, &|| JsonPath::from_keys("spec"), &pv.spec.access_modes, "PV", out);
             }
             AisObject::PersistentVolumeClaim(_) | AisObject::StatefulSet(..) => {
                 let what = if matches!(object, AisObject::StatefulSet(..)) { "claim template" } else { "claim" };
                 for (path, spec) in object.claim_specs() {
-                    check_modes(check.subject.raw, || path.clone(), &spec.access_modes, what, out);
+                    check_modes(check.subject.raw, &|| path.clone(), &spec.access_modes, what, out);
                 }
             }
             AisObject::AiStore(_) => {}

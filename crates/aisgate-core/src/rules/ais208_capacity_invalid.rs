@@ -75,8 +75,8 @@ fn not_a_quantity(path: JsonPath, what: &str, kind: &str) -> Violation {
 }
 
 /// Judges one size, `what` naming it in the message (`capacity`, `storage request`, `mount size`).
-/// The path is built only for a finding.
-fn judge(value: &Value, path: impl FnOnce() -> JsonPath, what: &str) -> Option<Violation> {
+/// The path is built only for a finding (`dyn`: one copy of this function, not one per caller).
+fn judge(value: &Value, path: &dyn Fn() -> JsonPath, what: &str) -> Option<Violation> {
     let text: Cow<'_, str> = match value {
         Value::Null => return None,
         Value::String(s) => Cow::Borrowed(s),
@@ -131,19 +131,19 @@ impl Rule for CapacityInvalid {
                 let mounts = JsonPath::from_keys("spec.targetSpec.mounts");
                 for (i, mount) in ais.spec.target_spec.mounts.iter().enumerate() {
                     if let Some(size) = &mount.size {
-                        out.extend(judge(size, || mounts.index(i).key("size"), "mount size"));
+                        out.extend(judge(size, &|| mounts.index(i).key("size"), "mount size"));
                     }
                 }
             }
             AisObject::PersistentVolume(pv) => {
                 if let Some(storage) = pv.spec.capacity.get("storage") {
-                    out.extend(judge(storage, || JsonPath::from_keys("spec.capacity.storage"), "capacity"));
+                    out.extend(judge(storage, &|| JsonPath::from_keys("spec.capacity.storage"), "capacity"));
                 }
             }
             AisObject::PersistentVolumeClaim(_) | AisObject::StatefulSet(..) => {
                 for (spec, claim) in object.claim_specs() {
                     if let Some(storage) = claim.resources.requests.get("storage") {
-                        out.extend(judge(storage, || spec.keys("resources.requests.storage"), "storage request"));
+                        out.extend(judge(storage, &|| spec.keys("resources.requests.storage"), "storage request"));
                     }
                 }
             }
@@ -158,7 +158,7 @@ mod tests {
     use super::*;
 
     fn verdict(value: &Value) -> Option<(String, bool)> {
-        judge(value, JsonPath::root, "size").map(|v| (v.message, v.at_most.is_some()))
+        judge(value, &JsonPath::root, "size").map(|v| (v.message, v.at_most.is_some()))
     }
 
     #[test]
@@ -197,7 +197,7 @@ mod tests {
             json!(format!("-{long}")),
             json!(format!("{long}.5")),
         ] {
-            let message = judge(&value, JsonPath::root, "storage request").unwrap().message;
+            let message = judge(&value, &JsonPath::root, "storage request").unwrap().message;
             assert!(message.chars().count() <= 120, "{message}");
         }
     }

@@ -473,8 +473,8 @@ pub fn decode_entry(raw: &Value, settings: &Settings) -> Result<Option<Decoded>,
         Object::Node(o) => &o.metadata,
     };
     let reference = Arc::new(ObjectRef {
-        api_version: model::text(raw, "apiVersion")?.to_owned(),
-        kind: model::text(raw, "kind")?.to_owned(),
+        api_version: ObjectRef::known(model::text(raw, "apiVersion")?),
+        kind: ObjectRef::known(model::text(raw, "kind")?),
         namespace: metadata.namespace.clone().filter(|ns| !ns.is_empty()),
         name: metadata.display_name(),
     });
@@ -633,8 +633,8 @@ mod tests {
         assert_eq!(inventory.volumes_bound_to("ais", "c1"), &[1]);
         assert_eq!(inventory.volumes_bound_to("ais", "c2"), &[2]);
         let reference = |name: &str| ObjectRef {
-            api_version: "v1".to_owned(),
-            kind: "PersistentVolume".to_owned(),
+            api_version: "v1".into(),
+            kind: "PersistentVolume".into(),
             namespace: None,
             name: name.to_owned(),
         };

@@ -190,8 +190,8 @@ pub fn decode<'a>(value: &'a Value, settings: &Settings) -> Result<Option<Subjec
             AisObject::PersistentVolumeClaim(o) => &o.metadata,
         };
         let reference = Arc::new(ObjectRef {
-            api_version: api_version.to_owned(),
-            kind: kind_name.to_owned(),
+            api_version: ObjectRef::known(api_version),
+            kind: ObjectRef::known(kind_name),
             namespace: metadata.namespace.clone().filter(|ns| !ns.is_empty()),
             name: metadata.display_name(),
         });

@@ -9,7 +9,7 @@
 //! volume mode and capacity all fit. Everything is indexed (by claim, class, node), so the
 //! work grows with the number of objects, not with their pairs.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 
 use k8s_openapi::api::core::v1::Affinity;
@@ -19,6 +19,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use crate::context::{ByHashOne, Context, EntryId, Object, hash_of};
 use crate::finding::Severity;
 use crate::model::aistore::{AiStore, Role};
+use crate::model::map::SmallMap;
 use crate::model::statefulset::{AisWorkload, HOSTNAME_LABEL, StatefulSet};
 use crate::model::volume::{ClaimSpec, PersistentVolume};
 use crate::names;
@@ -139,7 +140,7 @@ pub struct Workload {
     pub role: Role,
     pub namespace: String,
     pub cluster: String,
-    pub node_selector: BTreeMap<String, String>,
+    pub node_selector: SmallMap,
     pub host_ports: Vec<HostPort>,
 }
 
@@ -155,7 +156,7 @@ pub struct Cluster {
     /// Target replicas; `None` when unknown (autoscaled `size: -1` without Node objects).
     pub replicas: Option<u32>,
     pub replicas_path: JsonPath,
-    pub node_selector: BTreeMap<String, String>,
+    pub node_selector: SmallMap,
     /// Required anti-affinity keeps one target per node.
     pub one_per_node: bool,
     pub templates: Vec<Template>,
@@ -167,7 +168,7 @@ impl Cluster {
     /// The node the target nodeSelector pins by host name, if any.
     #[must_use]
     pub fn pinned_node(&self) -> Option<&str> {
-        self.node_selector.get(HOSTNAME_LABEL).map(String::as_str)
+        self.node_selector.text(HOSTNAME_LABEL)
     }
 
     /// `ais/ais-target`, for messages.
@@ -583,7 +584,7 @@ pub fn labelled_for(pv: &PersistentVolume, cluster: &str) -> bool {
 
 /// The Node objects that satisfy a nodeSelector.
 #[must_use]
-pub fn matching_nodes(context: &dyn Context, node_selector: &BTreeMap<String, String>) -> Vec<EntryId> {
+pub fn matching_nodes(context: &dyn Context, node_selector: &SmallMap) -> Vec<EntryId> {
     context
         .nodes()
         .iter()
@@ -598,8 +599,8 @@ pub fn matching_nodes(context: &dyn Context, node_selector: &BTreeMap<String, St
 /// Whether a node (by host name) can run pods with this nodeSelector: `Some(false)` when the
 /// selector pins another host, or the Node object lacks a label; `None` when unknown.
 #[must_use]
-pub fn node_admits(context: &dyn Context, hostname: &str, node_selector: &BTreeMap<String, String>) -> Option<bool> {
-    if let Some(pinned) = node_selector.get(HOSTNAME_LABEL)
+pub fn node_admits(context: &dyn Context, hostname: &str, node_selector: &SmallMap) -> Option<bool> {
+    if let Some(pinned) = node_selector.text(HOSTNAME_LABEL)
         && pinned != hostname
     {
         return Some(false);

@@ -11,6 +11,7 @@ use std::cell::OnceCell;
 use std::collections::hash_map::Entry as Slot;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, DefaultHasher, Hash, Hasher};
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -69,7 +70,7 @@ impl std::fmt::Debug for Raw<'_> {
 pub struct Entry<'a> {
     raw: Raw<'a>,
     pub object: Object,
-    pub reference: ObjectRef,
+    pub reference: Arc<ObjectRef>,
     pub origin: usize,
 }
 
@@ -77,7 +78,8 @@ pub struct Entry<'a> {
 #[derive(Debug, Clone)]
 pub struct Decoded {
     pub object: Object,
-    pub reference: ObjectRef,
+    /// Shared: offline linting's report names the object with the same one.
+    pub reference: Arc<ObjectRef>,
 }
 
 impl Entry<'_> {
@@ -328,6 +330,12 @@ impl<'a> Inventory<'a> {
         Self::default()
     }
 
+    /// An inventory with room for `objects` objects (a large bundle's list is not copied as it grows).
+    #[must_use]
+    pub fn with_capacity(objects: usize) -> Self {
+        Self { entries: Vec::with_capacity(objects), ..Self::default() }
+    }
+
     /// Adds an object. `Ok(None)`: not a kind bundle rules read (skipped). An object with
     /// the identity of one already held replaces it (the incoming version at admission).
     pub fn insert(
@@ -464,12 +472,12 @@ pub fn decode_entry(raw: &Value, settings: &Settings) -> Result<Option<Decoded>,
         Object::StorageClass(o) => &o.metadata,
         Object::Node(o) => &o.metadata,
     };
-    let reference = ObjectRef {
-        api_version: model::text(raw, "apiVersion")?.to_owned(),
-        kind: model::text(raw, "kind")?.to_owned(),
+    let reference = Arc::new(ObjectRef {
+        api_version: ObjectRef::known(model::text(raw, "apiVersion")?),
+        kind: ObjectRef::known(model::text(raw, "kind")?),
         namespace: metadata.namespace.clone().filter(|ns| !ns.is_empty()),
         name: metadata.display_name(),
-    };
+    });
     Ok(Some(Decoded { object, reference }))
 }
 
@@ -625,8 +633,8 @@ mod tests {
         assert_eq!(inventory.volumes_bound_to("ais", "c1"), &[1]);
         assert_eq!(inventory.volumes_bound_to("ais", "c2"), &[2]);
         let reference = |name: &str| ObjectRef {
-            api_version: "v1".to_owned(),
-            kind: "PersistentVolume".to_owned(),
+            api_version: "v1".into(),
+            kind: "PersistentVolume".into(),
             namespace: None,
             name: name.to_owned(),
         };

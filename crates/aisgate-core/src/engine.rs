@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use crate::bundle::{Analysis, BundleCheck};
 use crate::context::{Context, Decoded, EntryId, Object, decode_entry};
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, ObjectRef, Severity};
 use crate::model::{self, AisObject, DecodeError, Subject};
 use crate::path::JsonPath;
 use crate::registry;
@@ -251,7 +251,7 @@ impl Engine {
                     rule: meta.name,
                     severity,
                     message: violation.message,
-                    object: subject.reference.clone(),
+                    object: ObjectRef::clone(&subject.reference),
                     path: violation.path,
                     related: Vec::new(),
                 };
@@ -325,9 +325,13 @@ impl Engine {
                     rule: meta.name,
                     severity: violation.at_most.map_or(level, |cap| cap.min(level)),
                     message: violation.message,
-                    object: entry.reference.clone(),
+                    object: ObjectRef::clone(&entry.reference),
                     path: violation.path,
-                    related: related.iter().filter_map(|&id| context.entry(id)).map(|e| e.reference.clone()).collect(),
+                    related: related
+                        .iter()
+                        .filter_map(|&id| context.entry(id))
+                        .map(|e| ObjectRef::clone(&e.reference))
+                        .collect(),
                 };
                 let suppressed = self.exemption_for(&finding, || entry.raw()).map(|e| e.reason.clone());
                 out.push(BundleFinding { subject: violation.subject, finding, related, suppressed });

@@ -1,5 +1,6 @@
 //! What a rule reports.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -34,15 +35,49 @@ impl fmt::Display for Severity {
     }
 }
 
-/// The Kubernetes object a finding is about.
+/// The Kubernetes object a finding is about. `apiVersion` and `kind` are nearly always of
+/// a few known values, held without a copy ([`ObjectRef::known`]): a large bundle has one
+/// `ObjectRef` per object.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ObjectRef {
-    pub api_version: String,
-    pub kind: String,
+    pub api_version: Cow<'static, str>,
+    pub kind: Cow<'static, str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     pub name: String,
+}
+
+/// The `apiVersion`s and kinds aisgate reads, and the usual kinds around them.
+const KNOWN: &[&str] = &[
+    "v1",
+    "apps/v1",
+    "ais.nvidia.com/v1beta1",
+    "storage.k8s.io/v1",
+    "policy/v1",
+    "PersistentVolume",
+    "PersistentVolumeClaim",
+    "StatefulSet",
+    "AIStore",
+    "Node",
+    "StorageClass",
+    "Service",
+    "ConfigMap",
+    "Secret",
+    "ServiceAccount",
+    "PodDisruptionBudget",
+    "Namespace",
+];
+
+impl ObjectRef {
+    /// `text` as an `apiVersion` or kind: a known one without a copy, else a copy.
+    #[must_use]
+    pub fn known(text: &str) -> Cow<'static, str> {
+        KNOWN
+            .iter()
+            .find(|known| **known == text)
+            .map_or_else(|| Cow::Owned(text.to_owned()), |known| Cow::Borrowed(*known))
+    }
 }
 
 impl fmt::Display for ObjectRef {

@@ -1,6 +1,6 @@
 //! Kubernetes naming rules and AIS's naming conventions (domain.md §3, §5).
 
-use std::collections::BTreeMap;
+use crate::model::map::SmallMap;
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
@@ -65,14 +65,15 @@ impl<'a> ClaimName<'a> {
 
 /// Whether `labels` satisfy a label selector (`matchLabels` and `matchExpressions`).
 #[must_use]
-pub fn selector_matches(selector: &LabelSelector, labels: &BTreeMap<String, String>) -> bool {
-    let labels_match = selector.match_labels.iter().flatten().all(|(key, value)| labels.get(key) == Some(value));
+pub fn selector_matches(selector: &LabelSelector, labels: &SmallMap) -> bool {
+    let labels_match = selector.match_labels.iter().flatten().all(|(key, value)| labels.text(key) == Some(value));
     let expressions_match = selector.match_expressions.iter().flatten().all(|expr| {
-        let value = labels.get(&expr.key);
+        let value = labels.text(&expr.key);
         let values = expr.values.as_deref().unwrap_or_default();
+        let listed = |v: &str| values.iter().any(|listed| listed == v);
         match expr.operator.as_str() {
-            "In" => value.is_some_and(|v| values.contains(v)),
-            "NotIn" => value.is_none_or(|v| !values.contains(v)),
+            "In" => value.is_some_and(listed),
+            "NotIn" => value.is_none_or(|v| !listed(v)),
             "Exists" => value.is_some(),
             "DoesNotExist" => value.is_none(),
             _ => false,

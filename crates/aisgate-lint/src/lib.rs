@@ -209,9 +209,30 @@ pub(crate) fn annotation_suppression(
 }
 
 /// The object's reference as reports show it, for any Kubernetes object.
+/// A string field's text; `""` when absent or not a string.
+fn text(value: Option<&Value>) -> &str {
+    value.and_then(Value::as_str).unwrap_or_default()
+}
+
+/// Whether `reference` is what [`object_ref`] makes of `value`, without making it.
+pub(crate) fn names(value: &Value, reference: &ObjectRef) -> bool {
+    let metadata = value.get("metadata");
+    let namespace = text(metadata.and_then(|m| m.get("namespace")));
+    text(value.get("apiVersion")) == reference.api_version
+        && text(value.get("kind")) == reference.kind
+        && reference.namespace.as_deref() == (!namespace.is_empty()).then_some(namespace)
+        && text(metadata.and_then(|m| m.get("name"))) == reference.name
+}
+
 pub(crate) fn object_ref(value: &Value) -> ObjectRef {
-    let (api_version, kind, namespace, name) = identity(value);
-    ObjectRef { api_version, kind, namespace: (!namespace.is_empty()).then_some(namespace), name }
+    let metadata = value.get("metadata");
+    let namespace = text(metadata.and_then(|m| m.get("namespace")));
+    ObjectRef {
+        api_version: ObjectRef::known(text(value.get("apiVersion"))),
+        kind: ObjectRef::known(text(value.get("kind"))),
+        namespace: (!namespace.is_empty()).then(|| namespace.to_owned()),
+        name: text(metadata.and_then(|m| m.get("name"))).to_owned(),
+    }
 }
 
 /// Lints `inputs`; `old` holds previous versions of objects for update rules. Single-object

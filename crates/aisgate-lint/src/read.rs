@@ -13,18 +13,18 @@ use std::collections::HashMap;
 use std::num::NonZeroUsize;
 use std::ops::Range;
 use std::rc::Rc;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use aisgate_core::context::{Decoded, RawSource};
-use aisgate_core::{Context as _, Engine, Inventory, JsonPath, bundle::Analysis};
+use aisgate_core::{Context as _, Engine, Inventory, JsonPath, ObjectRef, bundle::Analysis};
 use serde_json::Value;
 
 use crate::report::{LintReport, RelatedObject, ReportError, ReportFinding, ReportObject, SuppressedBy};
 use crate::source::{self, Document, Limits, Position, SourceError};
 use crate::{
     AnnotationExemption, Input, Previous, annotation_exemption, annotation_suppression, identity, is_kubernetes_object,
-    object_ref, objects,
+    names, object_ref, objects,
 };
 
 /// Inputs smaller than this are read by one thread: splitting costs more than it saves.
@@ -113,7 +113,8 @@ struct Kept {
     document: usize,
     base: JsonPath,
     start: Position,
-    exemption: Option<AnnotationExemption>,
+    /// Boxed: rare, and a large bundle keeps one `Kept` per object.
+    exemption: Option<Box<AnnotationExemption>>,
 }
 
 /// Inputs parsed and judged object by object; the rules across objects are still to run.
@@ -226,7 +227,7 @@ pub fn read_with<'i>(
                     document: d,
                     base: object.base,
                     start: object.start,
-                    exemption: object.exemption,
+                    exemption: object.exemption.map(Box::new),
                 });
             }
         }
@@ -362,7 +363,8 @@ fn read_part(
     previous: &Previous<'_>,
 ) -> PartRead {
     let mut part = PartRead::default();
-    let each = |document: &Document, region| part_document(engine, name, document, region, previous);
+    let file: Arc<str> = name.into();
+    let each = |document: &Document, region| part_document(engine, &file, document, region, previous);
     let mut documents = Vec::new();
     part.error = source::read_each(text, range.clone(), limits, |document, region| {
         documents.push(each(document, region));
@@ -381,11 +383,12 @@ fn read_part(
 /// Runs the rules on each object of a document; keeps what the rules across objects read.
 fn part_document(
     engine: &Engine,
-    name: &str,
+    file: &Arc<str>,
     document: &Document,
     region: usize,
     previous: &Previous<'_>,
 ) -> DocumentRead {
+    let name = &**file;
     let region_lines = document.region_lines();
     let mut read = DocumentRead { start: document.start, region, region_lines, objects: None, errors: Vec::new() };
     let Some(found) = objects(document) else { return read };
@@ -406,11 +409,19 @@ fn part_document(
     let mut objects_read = Vec::with_capacity(found.len());
     for (base, value) in found {
         let start = document.position(&base);
+        let old = if previous.is_empty() { None } else { previous.get(&identity(value)).copied() };
+        let (checked, decoded) = engine.check_and_decode(value, old);
+        // The report names the object with the context's reference when they agree (they
+        // differ only for a name the server generates): one copy per object, not two.
+        let reference = match &decoded {
+            Ok(Some(decoded)) if names(value, &decoded.reference) => Arc::clone(&decoded.reference),
+            _ => Arc::new(object_ref(value)),
+        };
         let mut object = ObjectRead {
             start,
             reference: ReportObject {
-                object: object_ref(value),
-                file: name.to_owned(),
+                object: reference,
+                file: Arc::clone(file),
                 line: start.line,
                 column: start.column,
                 checked: false,
@@ -429,8 +440,6 @@ fn part_document(
                 object.errors.push(ReportError::new(name, at.line, at.column, message));
             }
         }
-        let old = if previous.is_empty() { None } else { previous.get(&identity(value)).copied() };
-        let (checked, decoded) = engine.check_and_decode(value, old);
         match checked {
             Ok(Some(checked)) => {
                 object.reference.checked = true;
@@ -471,8 +480,8 @@ impl Read<'_> {
     /// objects read (its origin). Takes the decoded objects: call it once.
     #[must_use]
     pub fn inventory(&self) -> Inventory<'_> {
-        let mut inventory = Inventory::new();
         let decoded = std::mem::take(&mut *self.decoded.borrow_mut());
+        let mut inventory = Inventory::with_capacity(decoded.iter().flatten().count());
         for (origin, decoded) in decoded.into_iter().enumerate() {
             if let Some(decoded) = decoded {
                 inventory.insert_decoded(decoded, self, origin);
@@ -498,7 +507,7 @@ impl Read<'_> {
             let Some((kept, _)) = place(found.subject) else { continue };
             let suppressed = match found.suppressed {
                 Some(reason) => Some((SuppressedBy::Settings, reason)),
-                None => annotation_suppression(kept.exemption.as_ref(), found.finding.code),
+                None => annotation_suppression(kept.exemption.as_deref(), found.finding.code),
             };
             let related = found
                 .related
@@ -506,7 +515,7 @@ impl Read<'_> {
                 .filter_map(|&id| {
                     let (at, entry) = place(id)?;
                     Some(RelatedObject {
-                        object: entry.reference.clone(),
+                        object: ObjectRef::clone(&entry.reference),
                         file: self.files.get(at.file).map(|f| f.name).unwrap_or_default().to_owned(),
                         line: at.start.line,
                         column: at.start.column,

@@ -1,5 +1,7 @@
 //! The JSON report (interfaces.md §3), version 1. Field names and shapes are a contract.
 
+use std::sync::Arc;
+
 use aisgate_core::{Finding, JsonPath, ObjectRef, Severity};
 use serde::Serialize;
 
@@ -24,8 +26,10 @@ pub struct LintReport {
 /// A Kubernetes object that was linted, and where it starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReportObject {
-    pub object: ObjectRef,
-    pub file: String,
+    /// Shared with the context of the rules across objects.
+    pub object: Arc<ObjectRef>,
+    /// Shared by the objects of a file.
+    pub file: Arc<str>,
     pub line: usize,
     pub column: usize,
     /// Whether it is an AIS object (the rules looked at it).

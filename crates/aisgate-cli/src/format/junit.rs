@@ -40,16 +40,16 @@ fn case(object: &ReportObject, findings: &[&ReportFinding], fail_on: FailOn) -> 
 pub fn write(report: &LintReport, fail_on: FailOn, out: &mut dyn Write) -> io::Result<()> {
     let mut junit = Report::new("aisgate");
     let mut files: Vec<&str> = Vec::new();
-    for name in report.objects.iter().map(|o| o.file.as_str()).chain(report.errors.iter().map(|e| e.file.as_str())) {
+    for name in report.objects.iter().map(|o| &*o.file).chain(report.errors.iter().map(|e| e.file.as_str())) {
         if !files.contains(&name) {
             files.push(name);
         }
     }
     for file in files {
         let mut suite = TestSuite::new(file);
-        for object in report.objects.iter().filter(|o| o.file == file) {
+        for object in report.objects.iter().filter(|o| *o.file == *file) {
             let findings: Vec<&ReportFinding> =
-                report.findings.iter().filter(|f| f.file == file && f.object == object.object).collect();
+                report.findings.iter().filter(|f| f.file == file && f.object == *object.object).collect();
             suite.add_test_case(case(object, &findings, fail_on));
         }
         for error in report.errors.iter().filter(|e| e.file == file) {

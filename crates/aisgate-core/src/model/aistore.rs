@@ -3,14 +3,13 @@
 //! Every field is optional here: the CRD schema, not this view, decides what is required,
 //! and rules report what is missing with a message rather than a decoding error.
 
-use std::collections::BTreeMap;
-
-use super::read::read_struct;
+use super::read::{Present, read_struct};
 use k8s_openapi::api::core::v1::Affinity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use serde_json::Value;
 
+use super::map::SmallMap;
 use super::meta::Metadata;
 
 pub const API_GROUP: &str = "ais.nvidia.com";
@@ -58,9 +57,9 @@ read_struct!(AiStoreSpec, "struct AiStoreSpec", derived {
 
 #[derive(Debug, Clone, Default)]
 pub struct StateStorage {
-    pub host_path: Option<Value>,
-    pub pvc: Option<Value>,
-    pub empty_dir: Option<Value>,
+    pub host_path: Option<Present>,
+    pub pvc: Option<Present>,
+    pub empty_dir: Option<Present>,
 }
 
 read_struct!(StateStorage, "struct StateStorage", derived {
@@ -96,7 +95,7 @@ pub struct RoleSpec {
     pub port_intra_control: Option<IntOrString>,
     pub port_intra_data: Option<IntOrString>,
     pub host_port: Option<IntOrString>,
-    pub node_selector: BTreeMap<String, String>,
+    pub node_selector: SmallMap,
     pub affinity: Option<Affinity>,
     pub external_access: Option<Value>,
     pub pvc_retention_policy: Option<RetentionPolicy>,

@@ -3,9 +3,9 @@
 //! default), unknown keys ignored, the type's name in messages.
 
 use k8s_openapi::api::core::v1::{
-    Affinity, ContainerPort, HostPathVolumeSource, LocalVolumeSource, NodeAffinity, NodeSelector,
-    NodeSelectorRequirement, NodeSelectorTerm, ObjectReference, PodAffinity, PodAffinityTerm, PodAntiAffinity,
-    PreferredSchedulingTerm, VolumeMount, VolumeNodeAffinity, WeightedPodAffinityTerm,
+    Affinity, ContainerPort, HostPathVolumeSource, NodeAffinity, NodeSelector, NodeSelectorRequirement,
+    NodeSelectorTerm, PodAffinity, PodAffinityTerm, PodAntiAffinity, PreferredSchedulingTerm, VolumeMount,
+    VolumeNodeAffinity, WeightedPodAffinityTerm,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, LabelSelectorRequirement};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
@@ -115,28 +115,15 @@ read_struct!(HostPathVolumeSource, "HostPathVolumeSource", kubernetes {
     "type" => type_,
 });
 
-read_struct!(LocalVolumeSource, "LocalVolumeSource", kubernetes {
-    "fsType" => fs_type,
-    "path" => path: plain,
-});
-
-read_struct!(ObjectReference, "ObjectReference", kubernetes {
-    "apiVersion" => api_version,
-    "fieldPath" => field_path,
-    "kind" => kind,
-    "name" => name,
-    "namespace" => namespace,
-    "resourceVersion" => resource_version,
-    "uid" => uid,
-});
-
 read_struct!(VolumeNodeAffinity, "VolumeNodeAffinity", kubernetes { "required" => required });
 
 #[cfg(test)]
 mod tests {
+    use k8s_openapi::api::core::v1::{LocalVolumeSource, ObjectReference};
     use serde_json::json;
 
     use super::*;
+    use crate::model::volume::{ClaimRef, HostPathSource, LocalSource};
 
     fn message<T: FromJson + std::fmt::Debug>(value: &Value) -> String {
         let error = T::read(value).unwrap_err();
@@ -150,6 +137,17 @@ mod tests {
     {
         let ours = T::read(value).map_err(|e| e.message);
         let serdes = serde_json::from_value::<T>(value.clone()).map_err(|e| e.to_string());
+        assert_eq!(ours, serdes, "{value}");
+    }
+
+    /// A slim view (`ClaimRef` of `ObjectReference`) accepts and refuses what k8s-openapi does, with its messages.
+    fn accepts_as_serde<Ours, Theirs>(value: &Value)
+    where
+        Ours: FromJson,
+        Theirs: serde::de::DeserializeOwned,
+    {
+        let ours = Ours::read(value).map(|_| ()).map_err(|e| e.message);
+        let serdes = serde_json::from_value::<Theirs>(value.clone()).map(|_| ()).map_err(|e| e.to_string());
         assert_eq!(ours, serdes, "{value}");
     }
 
@@ -171,8 +169,19 @@ mod tests {
         same_as_serde::<ContainerPort>(&json!({}));
         same_as_serde::<VolumeMount>(&json!({"name": "data", "mountPath": "/ais", "readOnly": true}));
         same_as_serde::<HostPathVolumeSource>(&json!({"path": null, "type": "Directory"}));
-        same_as_serde::<LocalVolumeSource>(&json!({"path": "/mnt/sdb"}));
-        same_as_serde::<ObjectReference>(&json!({"name": "c", "namespace": "ais", "kind": "PersistentVolumeClaim"}));
+        let claim = json!({"name": "c", "namespace": "ais", "kind": "PersistentVolumeClaim"});
+        accepts_as_serde::<ClaimRef, ObjectReference>(&claim);
+        for value in [
+            json!({"uid": 5}),
+            json!({"resourceVersion": []}),
+            json!({"apiVersion": null, "fieldPath": true}),
+            json!("c"),
+        ] {
+            accepts_as_serde::<ClaimRef, ObjectReference>(&value);
+        }
+        for value in [json!({"path": "/mnt/sdb"}), json!({"fsType": 1}), json!({"path": null}), json!(null)] {
+            accepts_as_serde::<LocalSource, LocalVolumeSource>(&value);
+        }
         same_as_serde::<VolumeNodeAffinity>(&json!({"required": {"nodeSelectorTerms": null}}));
         for value in
             [json!(5), json!("5"), json!(-3), json!(4_294_967_296_u64), json!(1.5), json!(true), json!(null), json!([])]
@@ -181,6 +190,10 @@ mod tests {
         }
         for value in [json!("x"), json!([]), json!(3), json!({"path": 5}), json!({"path": [1]})] {
             same_as_serde::<HostPathVolumeSource>(&value);
+        }
+        for value in [json!({"path": "/ais", "type": "Directory"}), json!({"type": 5}), json!({"path": [1]}), json!(3)]
+        {
+            accepts_as_serde::<HostPathSource, HostPathVolumeSource>(&value);
         }
         same_as_serde::<LabelSelector>(&json!({"matchLabels": {"a": null}}));
         same_as_serde::<NodeSelector>(&json!({"nodeSelectorTerms": {}}));

@@ -1,8 +1,7 @@
 //! Object metadata: only what the rules read, so admission requests full of `managedFields`
 //! are decoded quickly and unknown fields cost nothing.
 
-use std::collections::BTreeMap;
-
+use super::map::SmallMap;
 use super::read::read_struct;
 
 #[derive(Debug, Clone, Default)]
@@ -10,8 +9,8 @@ pub struct Metadata {
     pub name: Option<String>,
     pub generate_name: Option<String>,
     pub namespace: Option<String>,
-    pub labels: BTreeMap<String, String>,
-    pub annotations: BTreeMap<String, String>,
+    pub labels: SmallMap,
+    pub annotations: SmallMap,
     pub owner_references: Vec<OwnerReference>,
 }
 
@@ -50,6 +49,6 @@ impl Metadata {
 
     #[must_use]
     pub fn label(&self, key: &str) -> Option<&str> {
-        self.labels.get(key).map(String::as_str)
+        self.labels.text(key)
     }
 }

@@ -7,11 +7,15 @@
 
 pub mod aistore;
 mod kubernetes;
+pub mod map;
 pub mod meta;
 pub mod node;
 pub(crate) mod read;
+pub use read::{Checked, Present};
 pub mod statefulset;
 pub mod volume;
+
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -84,10 +88,18 @@ impl Kind {
         else {
             return Ok(None);
         };
-        let supported = found.resource().api_version();
-        if api_version == supported {
+        // `api_version == resource.api_version()`, without making the latter for every object.
+        let resource = found.resource();
+        let supported = match api_version.rsplit_once('/') {
+            Some((group, version)) => {
+                !resource.group.is_empty() && group == resource.group && version == resource.version
+            }
+            None => resource.group.is_empty() && api_version == resource.version,
+        };
+        if supported {
             Ok(Some(found))
         } else {
+            let supported = resource.api_version();
             Err(DecodeError::new(
                 JsonPath::from_keys("apiVersion"),
                 format!("apiVersion `{api_version}` is not supported for {kind}; expected `{supported}`"),
@@ -123,12 +135,13 @@ pub enum AisObject {
     PersistentVolumeClaim(PersistentVolumeClaim),
 }
 
-/// The object under check: its JSON, its typed view and its identity.
+/// The object under check: its JSON, its typed view and its identity (shared with the
+/// report and the context that hold the object, so it is made once).
 #[derive(Debug, Clone)]
 pub struct Subject<'a> {
     pub raw: &'a Value,
     pub object: AisObject,
-    pub reference: ObjectRef,
+    pub reference: Arc<ObjectRef>,
 }
 
 /// Reads a typed view of `value`; a malformed field is refused with its path.
@@ -176,12 +189,12 @@ pub fn decode<'a>(value: &'a Value, settings: &Settings) -> Result<Option<Subjec
             AisObject::PersistentVolume(o) => &o.metadata,
             AisObject::PersistentVolumeClaim(o) => &o.metadata,
         };
-        let reference = ObjectRef {
-            api_version: api_version.to_owned(),
-            kind: kind_name.to_owned(),
+        let reference = Arc::new(ObjectRef {
+            api_version: ObjectRef::known(api_version),
+            kind: ObjectRef::known(kind_name),
             namespace: metadata.namespace.clone().filter(|ns| !ns.is_empty()),
             name: metadata.display_name(),
-        };
+        });
         Subject { raw: value, object, reference }
     }))
 }
@@ -199,7 +212,7 @@ pub(crate) fn workload_of(sts: &StatefulSet, settings: &Settings) -> Option<AisW
             }
             let role = ["app.kubernetes.io/component", "component", "type"]
                 .iter()
-                .find_map(|key| labels.get(*key).and_then(|v| Role::parse(v)))
+                .find_map(|key| labels.get(key).and_then(|v| Role::parse(v)))
                 .or_else(|| sts.metadata.display_name().ends_with("-proxy").then_some(Role::Proxy))
                 .unwrap_or(Role::Target);
             Some(AisWorkload { role, flavor: Flavor::Selected })
@@ -227,4 +240,31 @@ pub(crate) fn is_ais_pvc(pvc: &PersistentVolumeClaim, settings: &Settings) -> bo
     operator_selector
         || statefulset::classify_labels(labels, false).is_some()
         || pvc.spec.storage_class_name.as_deref().is_some_and(|class| settings.is_ais_storage_class(class))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Only the exact `apiVersion` of a kind is supported: `group/version`, or `version` alone
+    /// for the core group (not `/v1`, `core/v1` or another version).
+    #[test]
+    fn kinds_need_their_exact_api_version() {
+        for (api_version, kind, supported) in [
+            ("v1", "PersistentVolume", true),
+            ("apps/v1", "StatefulSet", true),
+            ("ais.nvidia.com/v1beta1", "AIStore", true),
+            ("/v1", "PersistentVolume", false),
+            ("core/v1", "PersistentVolumeClaim", false),
+            ("v2", "PersistentVolume", false),
+            ("apps/v1beta2", "StatefulSet", false),
+        ] {
+            let found = Kind::of(api_version, kind);
+            assert_eq!(found.is_ok(), supported, "{api_version} {kind}");
+            assert!(found.is_err() || found.is_ok_and(|k| k.is_some()), "{api_version} {kind}");
+        }
+        assert_eq!(Kind::of("v1", "ConfigMap"), Ok(None));
+        assert_eq!(Kind::of("apps/v1", "Deployment"), Ok(None));
+        assert_eq!(Kind::of("/apps/v1", "StatefulSet"), Ok(None)); // Group `/apps`: not one aisgate reads.
+    }
 }

@@ -2,6 +2,7 @@
 
 use super::read::read_struct;
 
+use super::map::SmallMap;
 use super::meta::Metadata;
 use super::statefulset::HOSTNAME_LABEL;
 
@@ -31,10 +32,10 @@ impl Node {
 
     /// Whether the node carries every label of a nodeSelector.
     #[must_use]
-    pub fn satisfies(&self, node_selector: &std::collections::BTreeMap<String, String>) -> bool {
+    pub fn satisfies(&self, node_selector: &SmallMap) -> bool {
         node_selector.iter().all(|(key, value)| {
-            self.metadata.label(key) == Some(value.as_str())
-                || (key == HOSTNAME_LABEL && self.metadata.name.as_deref() == Some(value.as_str()))
+            self.metadata.label(key) == Some(&**value)
+                || (key == HOSTNAME_LABEL && self.metadata.name.as_deref() == Some(&**value))
         })
     }
 }

@@ -33,7 +33,7 @@ impl ReadError {
         Self { reversed: Vec::new(), message }
     }
 
-    fn in_key(mut self, key: &str) -> Self {
+    pub(crate) fn in_key(mut self, key: &str) -> Self {
         self.reversed.push(Segment::Key(key.to_owned()));
         self
     }
@@ -161,6 +161,47 @@ impl FromJson for usize {
 impl FromJson for Value {
     fn read(value: &Value) -> Read<Self> {
         Ok(value.clone())
+    }
+}
+
+/// A field whose value no rule reads, only whether it is there: `Option<Present>` reads as
+/// `Option<Value>` did (any value but `null` is `Some`), without keeping a copy of the value.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Present;
+
+impl FromJson for Present {
+    fn read(_: &Value) -> Read<Self> {
+        Ok(Present)
+    }
+}
+
+/// A field no rule reads, checked as a `T` (a malformed one is refused with its path, as
+/// before) and not kept: it takes no room.
+pub struct Checked<T>(std::marker::PhantomData<fn() -> T>);
+
+impl<T> Default for Checked<T> {
+    fn default() -> Self {
+        Self(std::marker::PhantomData)
+    }
+}
+
+impl<T> Clone for Checked<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Checked<T> {}
+
+impl<T> std::fmt::Debug for Checked<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Checked")
+    }
+}
+
+impl<T: FromJson> FromJson for Checked<T> {
+    fn read(value: &Value) -> Read<Self> {
+        T::read(value).map(|_| Self::default())
     }
 }
 

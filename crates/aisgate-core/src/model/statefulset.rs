@@ -1,13 +1,11 @@
 //! `apps/v1` `StatefulSet`: the fields the rules read, with k8s-openapi types for the leaves.
 
-use std::collections::BTreeMap;
-
-use super::read::read_struct;
+use super::read::{Present, read_struct};
 use k8s_openapi::api::core::v1::{Affinity, ContainerPort, HostPathVolumeSource, VolumeMount};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
-use serde_json::Value;
 
 use super::aistore::{RetentionPolicy, Role};
+use super::map::SmallMap;
 use super::meta::Metadata;
 use super::volume::ClaimSpec;
 
@@ -54,7 +52,7 @@ pub struct PodSpec {
     pub init_containers: Vec<Container>,
     pub volumes: Vec<Volume>,
     pub affinity: Option<Affinity>,
-    pub node_selector: BTreeMap<String, String>,
+    pub node_selector: SmallMap,
     pub host_network: Option<bool>,
 }
 
@@ -88,7 +86,7 @@ read_struct!(Container, "struct Container", derived {
 pub struct Volume {
     pub name: String,
     pub host_path: Option<HostPathVolumeSource>,
-    pub persistent_volume_claim: Option<Value>,
+    pub persistent_volume_claim: Option<Present>,
 }
 
 read_struct!(Volume, "struct Volume", derived {
@@ -127,8 +125,8 @@ pub struct AisWorkload {
 
 /// Classifies a labelled object (StatefulSet or PVC) by AIS's labelling conventions.
 #[must_use]
-pub fn classify_labels(labels: &BTreeMap<String, String>, owned_by_aistore: bool) -> Option<AisWorkload> {
-    let get = |key: &str| labels.get(key).map(String::as_str);
+pub fn classify_labels(labels: &SmallMap, owned_by_aistore: bool) -> Option<AisWorkload> {
+    let get = |key: &str| labels.text(key);
     if let Some(role) = get("app.kubernetes.io/component").and_then(Role::parse)
         && (get("app.kubernetes.io/managed-by") == Some("ais-operator") || owned_by_aistore)
     {
@@ -227,7 +225,7 @@ impl StatefulSet {
         }
         let has_anti_affinity =
             self.spec.template.spec.affinity.as_ref().is_some_and(|a| a.pod_anti_affinity.is_some());
-        if self.metadata.annotations.get(shared_node_annotation).is_some_and(|v| v == "true") {
+        if self.metadata.annotations.text(shared_node_annotation) == Some("true") {
             Some(Sharing::Annotated)
         } else if workload.flavor == Flavor::Operator && !has_anti_affinity {
             Some(Sharing::OperatorWithoutAntiAffinity)
@@ -241,7 +239,7 @@ impl StatefulSet {
     /// The single node the pod nodeSelector pins by `kubernetes.io/hostname`, if any.
     #[must_use]
     pub fn pinned_hostname(&self) -> Option<&str> {
-        self.spec.template.spec.node_selector.get(HOSTNAME_LABEL).map(String::as_str)
+        self.spec.template.spec.node_selector.text(HOSTNAME_LABEL)
     }
 }
 

@@ -1,13 +1,13 @@
 //! `v1` `PersistentVolume` and `PersistentVolumeClaim`.
 
-use std::collections::BTreeMap;
-
 use super::read::read_struct;
-use k8s_openapi::api::core::v1::{HostPathVolumeSource, LocalVolumeSource, ObjectReference, VolumeNodeAffinity};
+use k8s_openapi::api::core::v1::VolumeNodeAffinity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use serde_json::Value;
 
+use super::map::SmallMap;
 use super::meta::Metadata;
+use super::read::{Checked, Present};
 
 pub const PV_KIND: &str = "PersistentVolume";
 pub const PVC_KIND: &str = "PersistentVolumeClaim";
@@ -23,17 +23,17 @@ read_struct!(PersistentVolume, "struct PersistentVolume", derived { "metadata" =
 #[derive(Debug, Clone, Default)]
 pub struct PvSpec {
     /// Quantities are kept as raw JSON so a malformed one is a finding, not a decoding error.
-    pub capacity: BTreeMap<String, Value>,
+    pub capacity: SmallMap<Value>,
     pub access_modes: Vec<String>,
     pub volume_mode: Option<String>,
-    pub host_path: Option<HostPathVolumeSource>,
-    pub local: Option<LocalVolumeSource>,
-    pub nfs: Option<Value>,
-    pub cephfs: Option<Value>,
-    pub glusterfs: Option<Value>,
-    pub iscsi: Option<Value>,
+    pub host_path: Option<HostPathSource>,
+    pub local: Option<LocalSource>,
+    pub nfs: Option<Present>,
+    pub cephfs: Option<Present>,
+    pub glusterfs: Option<Present>,
+    pub iscsi: Option<Present>,
     pub csi: Option<CsiSource>,
-    pub claim_ref: Option<ObjectReference>,
+    pub claim_ref: Option<ClaimRef>,
     pub node_affinity: Option<VolumeNodeAffinity>,
     pub storage_class_name: Option<String>,
     pub persistent_volume_reclaim_policy: Option<String>,
@@ -54,6 +54,47 @@ read_struct!(PvSpec, "struct PvSpec", derived {
     "nodeAffinity" => node_affinity,
     "storageClassName" => storage_class_name,
     "persistentVolumeReclaimPolicy" => persistent_volume_reclaim_policy,
+});
+
+/// A PV's `hostPath` (k8s-openapi's `HostPathVolumeSource`): its path; `type` is checked, not kept.
+#[derive(Debug, Clone, Default)]
+pub struct HostPathSource {
+    pub path: String,
+    pub type_: Checked<Option<String>>,
+}
+
+read_struct!(HostPathSource, "HostPathVolumeSource", kubernetes { "path" => path: plain, "type" => type_ });
+
+/// A PV's `local` source (k8s-openapi's `LocalVolumeSource`): its path; `fsType` is checked, not kept.
+#[derive(Debug, Clone, Default)]
+pub struct LocalSource {
+    pub path: String,
+    pub fs_type: Checked<Option<String>>,
+}
+
+read_struct!(LocalSource, "LocalVolumeSource", kubernetes { "fsType" => fs_type, "path" => path: plain });
+
+/// A PV's `claimRef` (k8s-openapi's `ObjectReference`): the fields rules read; the others
+/// are checked, not kept.
+#[derive(Debug, Clone, Default)]
+pub struct ClaimRef {
+    pub kind: Option<String>,
+    pub namespace: Option<String>,
+    pub name: Option<String>,
+    pub api_version: Checked<Option<String>>,
+    pub field_path: Checked<Option<String>>,
+    pub resource_version: Checked<Option<String>>,
+    pub uid: Checked<Option<String>>,
+}
+
+read_struct!(ClaimRef, "ObjectReference", kubernetes {
+    "apiVersion" => api_version,
+    "fieldPath" => field_path,
+    "kind" => kind,
+    "name" => name,
+    "namespace" => namespace,
+    "resourceVersion" => resource_version,
+    "uid" => uid,
 });
 
 #[derive(Debug, Clone, Default)]
@@ -104,7 +145,7 @@ read_struct!(ClaimSpec, "struct ClaimSpec", derived {
 
 #[derive(Debug, Clone, Default)]
 pub struct ClaimResources {
-    pub requests: BTreeMap<String, Value>,
+    pub requests: SmallMap<Value>,
 }
 
 read_struct!(ClaimResources, "struct ClaimResources", derived { "requests" => requests });
@@ -160,7 +201,7 @@ impl StorageClass {
 
     #[must_use]
     pub fn is_default(&self) -> bool {
-        self.metadata.annotations.get(DEFAULT_CLASS_ANNOTATION).is_some_and(|v| v == "true")
+        self.metadata.annotations.text(DEFAULT_CLASS_ANNOTATION) == Some("true")
     }
 }
 

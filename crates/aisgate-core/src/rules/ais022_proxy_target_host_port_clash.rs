@@ -6,6 +6,7 @@ use crate::bundle::{BundleCheck, BundleViolation, HostPort, Workload, matching_n
 use crate::declare_rule;
 use crate::model::AisObject;
 use crate::model::aistore::Role;
+use crate::model::map::SmallMap;
 use crate::names;
 use crate::path::JsonPath;
 use crate::rule::{Check, Rule, RuleMeta, Violation};
@@ -102,12 +103,11 @@ impl Rule for ProxyTargetHostPortClash {
 
 /// Whether pods of both workloads may land on one node.
 fn can_share(check: &BundleCheck<'_>, a: &Workload, b: &Workload) -> bool {
-    let mut both = a.node_selector.clone();
-    for (key, value) in &b.node_selector {
-        if both.insert(key.clone(), value.clone()).is_some_and(|old| old != *value) {
-            return false;
-        }
+    if b.node_selector.iter().any(|(key, value)| a.node_selector.get(key).is_some_and(|old| old != value)) {
+        return false;
     }
+    let both: SmallMap =
+        a.node_selector.iter().chain(&b.node_selector).map(|(key, value)| (key, value.clone())).collect();
     check.context.nodes().is_empty() || !matching_nodes(check.context, &both).is_empty()
 }
 

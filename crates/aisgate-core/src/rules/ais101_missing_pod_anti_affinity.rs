@@ -6,6 +6,7 @@ use serde_json::{Map, Value, json};
 use crate::declare_rule;
 use crate::model::AisObject;
 use crate::model::aistore::Role;
+use crate::model::map::SmallMap;
 use crate::model::statefulset::{HOSTNAME_LABEL, StatefulSet};
 use crate::names;
 use crate::path::JsonPath;
@@ -86,16 +87,17 @@ declare_rule! {
 const REQUIRED: &str = "requiredDuringSchedulingIgnoredDuringExecution";
 
 /// The labels the `StatefulSet`'s pods carry: the template's, else the selector's matchLabels.
-fn own_pod_labels(sts: &StatefulSet) -> BTreeMap<String, String> {
+fn own_pod_labels(sts: &StatefulSet) -> SmallMap {
     let labels = &sts.spec.template.metadata.labels;
     if !labels.is_empty() {
         return labels.clone();
     }
-    sts.spec.selector.as_ref().and_then(|s| s.match_labels.clone()).unwrap_or_default()
+    let match_labels = sts.spec.selector.as_ref().and_then(|s| s.match_labels.as_ref());
+    match_labels.into_iter().flatten().map(|(key, value)| (key.as_str(), value.as_str().into())).collect()
 }
 
 /// Whether a pod (anti-)affinity term selects the `StatefulSet`'s own pods.
-fn selects_own_pods(term: &PodAffinityTerm, labels: &BTreeMap<String, String>, namespace: Option<&str>) -> bool {
+fn selects_own_pods(term: &PodAffinityTerm, labels: &SmallMap, namespace: Option<&str>) -> bool {
     // A term without labelSelector selects no pods.
     let Some(selector) = &term.label_selector else { return false };
     let in_namespace = match (term.namespaces.as_deref(), namespace) {
@@ -278,7 +280,7 @@ mod tests {
             topology_key: HOSTNAME_LABEL.to_owned(),
             ..Default::default()
         };
-        let labels = BTreeMap::from([("type".to_owned(), "proxy".to_owned())]);
+        let labels: SmallMap = [("type", "proxy".into())].into_iter().collect();
         assert!(!selects_own_pods(&term, &labels, Some("ais")));
         assert!(selects_own_pods(&term, &labels, Some("other")));
     }

@@ -3,6 +3,7 @@ use crate::context::{EntryId, Object};
 use crate::declare_rule;
 use crate::model::AisObject;
 use crate::model::aistore::Role;
+use crate::model::map::SmallMap;
 use crate::model::statefulset::{self, StatefulSet};
 use crate::model::volume::{PersistentVolume, PersistentVolumeClaim};
 use crate::names::{self, ClaimName};
@@ -155,7 +156,8 @@ fn claim_name_problem(
     role: Option<Role>,
     namespace: Option<&str>,
 ) -> Option<String> {
-    let shown = short(name);
+    // Shown only in a finding: built then.
+    let shown = || short(name);
     let Some(claim) = ClaimName::parse(name) else {
         let role = role.map_or("target", Role::as_str);
         let form = match cluster {
@@ -164,6 +166,7 @@ fn claim_name_problem(
         };
         let consequence =
             if what == "PVC" { "no StatefulSet pod will use it" } else { "no target's claim will bind this PV" };
+        let shown = shown();
         return Some(names::first_fitting(vec![
             format!("{what} {shown} is not {form}: {consequence}; use that form"),
             format!("{what} {shown} is not {form}; use that form"),
@@ -172,6 +175,7 @@ fn claim_name_problem(
     if let Some(role) = role
         && role.as_str() != claim.role
     {
+        let shown = shown();
         return Some(names::first_fitting(vec![
             format!(
                 "{what} {shown} names a {} claim but the object is labelled {}; use -{}-<i>",
@@ -188,6 +192,7 @@ fn claim_name_problem(
     let Some(template) = claim.prefix.strip_suffix(cluster).and_then(|t| t.strip_suffix('-')).filter(|t| !t.is_empty())
     else {
         let c = short(cluster);
+        let shown = shown();
         return Some(names::first_fitting(vec![
             format!(
                 "{what} {shown} is not a claim of StatefulSet {c}-{role}: expected <template>-{c}-{role}-{ordinal}"
@@ -200,6 +205,7 @@ fn claim_name_problem(
     }
     let operator = operator_form_of_docs_form(template, namespace, cluster)?;
     let operator = short(&format!("{operator}-{cluster}-{role}-{ordinal}"));
+    let shown = shown();
     Some(names::first_fitting(vec![
         format!("{what} {shown} follows the docs' <namespace> form; the operator's claim is {operator}"),
         format!("{what} {shown} uses the namespace; the operator's claim is {operator}"),
@@ -271,8 +277,7 @@ fn bundle_problem(check: &BundleCheck<'_>, name: &str, what: &str, namespace: &s
 
 impl ClaimNameConvention {
     fn bundle(check: &BundleCheck<'_>, out: &mut Vec<BundleViolation>) {
-        let has_cluster_label =
-            |labels: &std::collections::BTreeMap<String, String>| labels.contains_key("app.kubernetes.io/name");
+        let has_cluster_label = |labels: &SmallMap| labels.contains_key("app.kubernetes.io/name");
         for &id in check.context.persistent_volumes() {
             let Some(pv) = check.pv(id) else { continue };
             if pv.metadata.labels.contains_key("cluster") || has_cluster_label(&pv.metadata.labels) {

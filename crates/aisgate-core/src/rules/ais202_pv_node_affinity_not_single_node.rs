@@ -108,11 +108,18 @@ fn hostname_problem(expression: &NodeSelectorRequirement) -> (&'static str, Stri
     }
 }
 
-fn check_term(term: &NodeSelectorTerm, path: &JsonPath, out: &mut Vec<Violation>) {
+/// The path of the `i`th term; built only for a finding (most PVs pin their node).
+fn term_path(i: usize) -> JsonPath {
+    JsonPath::from_keys(TERMS).index(i)
+}
+
+const TERMS: &str = "spec.nodeAffinity.required.nodeSelectorTerms";
+
+fn check_term(term: &NodeSelectorTerm, i: usize, out: &mut Vec<Violation>) {
     let fields = term.match_fields.as_deref().unwrap_or_default();
     if !fields.is_empty() {
         out.push(Violation::new(
-            path.key("matchFields"),
+            term_path(i).key("matchFields"),
             "matchFields is not evaluated for PVs (node labels only): matches no node; use matchExpressions on the hostname",
         ));
     }
@@ -122,12 +129,12 @@ fn check_term(term: &NodeSelectorTerm, path: &JsonPath, out: &mut Vec<Violation>
     }
     if expressions.is_empty() && fields.is_empty() {
         out.push(Violation::new(
-            path.clone(),
+            term_path(i),
             "empty nodeSelectorTerm matches no node; add kubernetes.io/hostname In [<node>] for the node holding the disk",
         ));
     }
     for (j, expression) in expressions.iter().enumerate() {
-        let at = path.key("matchExpressions").index(j);
+        let at = term_path(i).key("matchExpressions").index(j);
         if expression.key == HOSTNAME_LABEL {
             let (field, message) = hostname_problem(expression);
             let at = if field == "values" && expression.values.is_none() { at } else { at.key(field) };
@@ -155,16 +162,15 @@ impl Rule for PvNodeAffinityNotSingleNode {
             return; // Network and CSI volumes carry zone affinities by design; AIS206 covers them.
         }
         let Some(required) = pv.spec.node_affinity.as_ref().and_then(|a| a.required.as_ref()) else { return };
-        let terms_path = JsonPath::from_keys("spec.nodeAffinity.required.nodeSelectorTerms");
         let terms = &required.node_selector_terms;
         if terms.is_empty() {
             out.push(Violation::new(
-                terms_path.clone(),
+                JsonPath::from_keys(TERMS),
                 "no nodeSelectorTerms: the PV matches no node; add one term with kubernetes.io/hostname In [<node>]",
             ));
         } else if terms.len() > 1 {
             out.push(Violation::new(
-                terms_path.clone(),
+                JsonPath::from_keys(TERMS),
                 format!(
                     "{} nodeSelectorTerms are ORed: the PV admits several nodes; keep one term pinning the disk's node",
                     terms.len()
@@ -172,7 +178,7 @@ impl Rule for PvNodeAffinityNotSingleNode {
             ));
         }
         for (i, term) in terms.iter().enumerate() {
-            check_term(term, &terms_path.index(i), out);
+            check_term(term, i, out);
         }
     }
 }

@@ -64,12 +64,14 @@ fn mode_message(mode: &str) -> String {
     }
 }
 
-/// Checks the access modes of one spec at `spec` (a PV's, a PVC's or a claim template's) in `raw`.
-fn check_modes(raw: &Value, spec: &JsonPath, modes: &[String], what: &str, out: &mut Vec<Violation>) {
-    let path = spec.key("accessModes");
+/// Checks the access modes of one spec at `spec` (a PV's, a PVC's or a claim template's) in
+/// `raw`. Paths are built only for a finding (`dyn`: one copy of this function).
+fn check_modes(raw: &Value, spec: &dyn Fn() -> JsonPath, modes: &[String], what: &str, out: &mut Vec<Violation>) {
+    let path = || spec().key("accessModes");
     if modes.is_empty() {
         // An empty list is reported where it is written, a missing one at its parent.
-        let at = if path.lookup(raw).is_some_and(|v| !v.is_null()) { path } else { spec.clone() };
+        let written = path();
+        let at = if written.lookup(raw).is_some_and(|v| !v.is_null()) { written } else { spec() };
         out.push(Violation::new(
             at,
             format!("{what} has no accessModes and is refused; set accessModes: [ReadWriteOnce]"),
@@ -80,12 +82,12 @@ fn check_modes(raw: &Value, spec: &JsonPath, modes: &[String], what: &str, out: 
     for (j, mode) in modes.iter().enumerate() {
         if !is_single_writer(mode) {
             all_single_writer = false;
-            out.push(Violation::new(path.index(j), mode_message(mode)));
+            out.push(Violation::new(path().index(j), mode_message(mode)));
         }
     }
     if all_single_writer && modes.len() > 1 {
         out.push(Violation::new(
-            path,
+            path(),
             format!(
                 "{} access modes listed; a target disk takes exactly one: keep ReadWriteOnce (or ReadWriteOncePod)",
                 modes.len()
@@ -103,12 +105,12 @@ impl Rule for AccessModeInvalid {
         let object = check.object();
         match object {
             AisObject::PersistentVolume(pv) => {
-                check_modes(check.subject.raw, &JsonPath::from_keys("spec"), &pv.spec.access_modes, "PV", out);
+                check_modes(check.subject.raw, &|| JsonPath::from_keys("spec"), &pv.spec.access_modes, "PV", out);
             }
             AisObject::PersistentVolumeClaim(_) | AisObject::StatefulSet(..) => {
                 let what = if matches!(object, AisObject::StatefulSet(..)) { "claim template" } else { "claim" };
                 for (path, spec) in object.claim_specs() {
-                    check_modes(check.subject.raw, &path, &spec.access_modes, what, out);
+                    check_modes(check.subject.raw, &|| path.clone(), &spec.access_modes, what, out);
                 }
             }
             AisObject::AiStore(_) => {}

@@ -56,7 +56,6 @@ impl Rule for PvNetworkFilesystem {
 
     fn check(&self, check: &Check<'_>, out: &mut Vec<Violation>) {
         let AisObject::PersistentVolume(pv) = check.object() else { return };
-        let spec = JsonPath::from_keys("spec");
         let sources = [
             (
                 "nfs",
@@ -81,14 +80,14 @@ impl Rule for PvNetworkFilesystem {
         ];
         for (key, present, message) in sources {
             if present {
-                out.push(Violation::new(spec.key(key), message));
+                out.push(Violation::new(JsonPath::from_keys("spec").key(key), message));
             }
         }
         if let Some(csi) = &pv.spec.csi
             && check.settings.network_csi_drivers.contains(&csi.driver)
         {
             out.push(Violation::new(
-                spec.keys("csi.driver"),
+                JsonPath::from_keys("spec.csi.driver"),
                 format!(
                     "CSI driver {} is in networkCsiDrivers: AIS needs local disks with xattrs; use local PVs",
                     names::abbreviate(&csi.driver, 30)

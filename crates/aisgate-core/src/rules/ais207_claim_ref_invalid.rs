@@ -54,10 +54,11 @@ impl Rule for ClaimRefInvalid {
     fn check(&self, check: &Check<'_>, out: &mut Vec<Violation>) {
         let AisObject::PersistentVolume(pv) = check.object() else { return };
         let Some(claim) = &pv.spec.claim_ref else { return };
-        let claim_path = JsonPath::from_keys("spec.claimRef");
+        // Paths are built only for a finding.
+        let claim_path = || JsonPath::from_keys("spec.claimRef");
         // A missing field is reported at `claimRef`, an empty one at the field itself.
         let at = |field: &str, value: Option<&String>| {
-            if value.is_some() { claim_path.key(field) } else { claim_path.clone() }
+            if value.is_some() { claim_path().key(field) } else { claim_path() }
         };
         if claim.namespace.as_deref().unwrap_or_default().is_empty() {
             out.push(Violation::new(
@@ -73,7 +74,7 @@ impl Rule for ClaimRefInvalid {
         }
         if let Some(kind) = claim.kind.as_deref().filter(|kind| !kind.is_empty() && *kind != "PersistentVolumeClaim") {
             out.push(Violation::new(
-                claim_path.key("kind"),
+                claim_path().key("kind"),
                 format!(
                     "claimRef kind {}: only a PersistentVolumeClaim binds a PV; set kind: PersistentVolumeClaim",
                     names::abbreviate(kind, 30)

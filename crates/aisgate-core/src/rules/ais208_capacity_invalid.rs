@@ -1,3 +1,5 @@
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 use crate::declare_rule;
@@ -73,21 +75,23 @@ fn not_a_quantity(path: JsonPath, what: &str, kind: &str) -> Violation {
 }
 
 /// Judges one size, `what` naming it in the message (`capacity`, `storage request`, `mount size`).
-fn judge(value: &Value, path: JsonPath, what: &str) -> Option<Violation> {
-    let text = match value {
+/// The path is built only for a finding (`dyn`: one copy of this function, not one per caller).
+fn judge(value: &Value, path: &dyn Fn() -> JsonPath, what: &str) -> Option<Violation> {
+    let text: Cow<'_, str> = match value {
         Value::Null => return None,
-        Value::String(s) => s.clone(),
-        Value::Number(n) => n.to_string(),
-        Value::Bool(_) => return Some(not_a_quantity(path, what, "true/false")),
-        Value::Array(_) => return Some(not_a_quantity(path, what, "a list")),
-        Value::Object(_) => return Some(not_a_quantity(path, what, "an object")),
+        Value::String(s) => Cow::Borrowed(s),
+        Value::Number(n) => Cow::Owned(n.to_string()),
+        Value::Bool(_) => return Some(not_a_quantity(path(), what, "true/false")),
+        Value::Array(_) => return Some(not_a_quantity(path(), what, "a list")),
+        Value::Object(_) => return Some(not_a_quantity(path(), what, "an object")),
     };
-    let shown = names::abbreviate(&text, SHOWN);
+    let shown = || names::abbreviate(&text, SHOWN);
     let quantity = match Quantity::parse(&text) {
         Ok(quantity) => quantity,
         Err(error) => {
+            let shown = shown();
             return Some(Violation::new(
-                path,
+                path(),
                 format!(
                     "{what} `{shown}` is not a Kubernetes quantity ({}); write e.g. 3Ti or 3T",
                     error_reason(&error)
@@ -97,16 +101,18 @@ fn judge(value: &Value, path: JsonPath, what: &str) -> Option<Violation> {
     };
     if !quantity.is_positive() {
         let sign = if quantity.floor() == Some(0) { "zero" } else { "negative" };
+        let shown = shown();
         return Some(Violation::new(
-            path,
+            path(),
             format!("{what} `{shown}` is {sign}: Kubernetes needs a positive size; set the disk's size, e.g. 3Ti"),
         ));
     }
     if !quantity.is_whole() {
         let bytes = quantity.floor().unwrap_or_default().to_string();
         let advice = if bytes.len() <= 20 { format!("write {bytes}") } else { "write whole bytes".to_owned() };
+        let shown = shown();
         return Some(Violation::warning(
-            path,
+            path(),
             format!("{what} `{shown}` is not whole bytes: operators before v2.16.1 failed to bind it; {advice}"),
         ));
     }
@@ -125,19 +131,19 @@ impl Rule for CapacityInvalid {
                 let mounts = JsonPath::from_keys("spec.targetSpec.mounts");
                 for (i, mount) in ais.spec.target_spec.mounts.iter().enumerate() {
                     if let Some(size) = &mount.size {
-                        out.extend(judge(size, mounts.index(i).key("size"), "mount size"));
+                        out.extend(judge(size, &|| mounts.index(i).key("size"), "mount size"));
                     }
                 }
             }
             AisObject::PersistentVolume(pv) => {
                 if let Some(storage) = pv.spec.capacity.get("storage") {
-                    out.extend(judge(storage, JsonPath::from_keys("spec.capacity.storage"), "capacity"));
+                    out.extend(judge(storage, &|| JsonPath::from_keys("spec.capacity.storage"), "capacity"));
                 }
             }
             AisObject::PersistentVolumeClaim(_) | AisObject::StatefulSet(..) => {
                 for (spec, claim) in object.claim_specs() {
                     if let Some(storage) = claim.resources.requests.get("storage") {
-                        out.extend(judge(storage, spec.keys("resources.requests.storage"), "storage request"));
+                        out.extend(judge(storage, &|| spec.keys("resources.requests.storage"), "storage request"));
                     }
                 }
             }
@@ -152,7 +158,7 @@ mod tests {
     use super::*;
 
     fn verdict(value: &Value) -> Option<(String, bool)> {
-        judge(value, JsonPath::root(), "size").map(|v| (v.message, v.at_most.is_some()))
+        judge(value, &JsonPath::root, "size").map(|v| (v.message, v.at_most.is_some()))
     }
 
     #[test]
@@ -191,7 +197,7 @@ mod tests {
             json!(format!("-{long}")),
             json!(format!("{long}.5")),
         ] {
-            let message = judge(&value, JsonPath::root(), "storage request").unwrap().message;
+            let message = judge(&value, &JsonPath::root, "storage request").unwrap().message;
             assert!(message.chars().count() <= 120, "{message}");
         }
     }

@@ -58,7 +58,7 @@ fn meant_for(pv: &PersistentVolume, cluster: &Cluster, class: &str) -> bool {
     if labelled_for(pv, &cluster.name) {
         return true;
     }
-    let own_cluster = ["cluster", "app.kubernetes.io/name"].iter().any(|k| pv.metadata.labels.contains_key(*k));
+    let own_cluster = ["cluster", "app.kubernetes.io/name"].iter().any(|k| pv.metadata.labels.contains_key(k));
     !own_cluster
         && cluster
             .templates

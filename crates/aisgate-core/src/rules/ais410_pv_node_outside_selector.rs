@@ -73,9 +73,10 @@ impl Rule for PvNodeOutsideSelector {
                             .context
                             .node(node)
                             .and_then(|n| {
-                                cluster.node_selector.iter().find(|(k, v)| {
-                                    k.as_str() != HOSTNAME_LABEL && n.metadata.label(k) != Some(v.as_str())
-                                })
+                                cluster
+                                    .node_selector
+                                    .iter()
+                                    .find(|(k, v)| *k != HOSTNAME_LABEL && n.metadata.label(k) != Some(&**v))
                             })
                             .map(|(k, v)| names::abbreviate(&format!("{k}={v}"), 40))
                             .unwrap_or_default();

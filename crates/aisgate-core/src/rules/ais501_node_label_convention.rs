@@ -66,8 +66,7 @@ fn expected_value(key: &str, base: &str) -> Option<String> {
 
 /// `<release>-ais` and where it came from.
 fn base_name(sts: &StatefulSet, role: Role) -> Option<(String, String)> {
-    let release =
-        sts.metadata.label("release").or_else(|| sts.spec.template.metadata.labels.get("release").map(String::as_str));
+    let release = sts.metadata.label("release").or_else(|| sts.spec.template.metadata.labels.text("release"));
     if let Some(release) = release.filter(|r| !r.is_empty()) {
         return Some((format!("{release}-ais"), format!("release {}", names::abbreviate(release, 30))));
     }
@@ -101,7 +100,7 @@ impl Rule for NodeLabelConvention {
         let pod_path = JsonPath::from_keys("spec.template.spec");
         for (key, value) in &pod.node_selector {
             if let Some(expected) = expected_value(key, &base)
-                && *value != expected
+                && **value != *expected
             {
                 out.push(Violation::new(
                     pod_path.key("nodeSelector").key(key),

@@ -56,8 +56,8 @@ impl Rule for ReleaseNameInvalid {
         }
         let (release, path) = if let Some(release) = sts.metadata.label("release") {
             (release, JsonPath::from_keys("metadata.labels.release"))
-        } else if let Some(release) = sts.spec.template.metadata.labels.get("release") {
-            (release.as_str(), JsonPath::from_keys("spec.template.metadata.labels.release"))
+        } else if let Some(release) = sts.spec.template.metadata.labels.text("release") {
+            (release, JsonPath::from_keys("spec.template.metadata.labels.release"))
         } else {
             return;
         };

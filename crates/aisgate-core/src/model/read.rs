@@ -239,7 +239,8 @@ impl<T: FromJson> FromJson for BTreeMap<String, T> {
 /// How a struct is read: aisgate's own (serde derive) or k8s-openapi's.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Shape<'a> {
-    /// serde's derive with `#[serde(default)]`: an array is read by position into `fields`;
+    /// serde's derive with `#[serde(default)]`, but objects only (serde would also read an
+    /// array by position into `fields`, so `targetSpec: [3]` meant a size of 3: refused here);
     /// with `deny_unknown`, a key not in `fields` is refused.
     Derived { fields: &'a [&'a str], deny_unknown: bool },
     /// k8s-openapi's impls: objects only, unknown keys ignored.
@@ -256,18 +257,6 @@ pub(crate) fn fields(
 ) -> Read<()> {
     match (value, shape) {
         (Value::Object(map), _) => entries(map, shape, set),
-        (Value::Array(items), Shape::Derived { fields, .. }) => {
-            for (index, (item, key)) in items.iter().zip(fields.iter()).enumerate() {
-                set(key, item).map_err(|e| e.in_index(index))?;
-            }
-            if items.len() > fields.len() {
-                return Err(ReadError::new(format!(
-                    "invalid length {}, expected fewer elements in array",
-                    items.len()
-                )));
-            }
-            Ok(())
-        }
         (other, _) => Err(invalid_type(other, expecting)),
     }
 }
@@ -388,13 +377,11 @@ mod tests {
     read_struct!(Pair, "struct Pair", derived deny_unknown true { "first" => first, "second" => second });
 
     #[test]
-    fn derived_structs_read_objects_and_arrays_by_position() {
+    fn derived_structs_read_objects_only() {
         let pair = Pair::read(&json!({"first": null, "second": ["x"]})).unwrap();
         assert_eq!((pair.first, pair.second), (None, vec!["x".to_owned()]));
-        let pair = Pair::read(&json!([3])).unwrap();
-        assert_eq!((pair.first, pair.second.len()), (Some(3), 0));
-        assert_eq!(message::<Pair>(&json!(["x"])), "$[0]: invalid type: string \"x\", expected i64");
-        assert_eq!(message::<Pair>(&json!([1, [], 3])), "$: invalid length 3, expected fewer elements in array");
+        // serde's derive would read `[3]` as `first: 3`; a list where a mapping belongs is refused.
+        assert_eq!(message::<Pair>(&json!([3])), "$: invalid type: sequence, expected struct Pair");
         assert_eq!(message::<Pair>(&json!("x")), "$: invalid type: string \"x\", expected struct Pair");
         assert_eq!(message::<Pair>(&json!({"third": 1})), "$: unknown field `third`, expected `first` or `second`");
         assert_eq!(message::<Pair>(&json!({"second": null})), "$.second: invalid type: null, expected a sequence");

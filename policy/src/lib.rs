@@ -38,7 +38,8 @@ pub extern "C" fn wapc_init() {
 #[derive(Default)]
 struct Payload {
     settings: Value,
-    /// `uid` is checked to be a string (an API server always sends one) and not kept.
+    // `uid` is checked to be a string (an API server always sends one) and not kept.
+    /// `kind.kind`.
     kind: String,
     name: String,
     namespace: String,

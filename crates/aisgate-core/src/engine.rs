@@ -255,15 +255,21 @@ impl Engine {
                     path: violation.path,
                     related: Vec::new(),
                 };
-                match self.exemption_for(&finding, || subject.raw) {
-                    Some(exemption) => report.suppressed.push(Suppressed { finding, reason: exemption.reason.clone() }),
-                    None => report.findings.push(finding),
-                }
+                report.findings.push(finding);
             }
         }
+        // Sorted before exemptions split them, so that both lists come out sorted from one
+        // instance of the sort (the policy module carries each instance).
         report.findings.sort_by(finding_order);
-        report.findings.dedup();
-        report.suppressed.sort_by(|a, b| finding_order(&a.finding, &b.finding));
+        let mut findings = Vec::with_capacity(report.findings.len());
+        for finding in report.findings.drain(..) {
+            match self.exemption_for(&finding, || subject.raw) {
+                Some(exemption) => report.suppressed.push(Suppressed { finding, reason: exemption.reason.clone() }),
+                None => findings.push(finding),
+            }
+        }
+        findings.dedup();
+        report.findings = findings;
         report
     }
 

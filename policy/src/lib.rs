@@ -9,6 +9,7 @@
 // A panic traps the module and the API server reports "internal server error".
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -35,17 +36,45 @@ pub extern "C" fn wapc_init() {
 /// settings error is ours to word) and the fields of the AdmissionRequest named as in the
 /// SDK's type of the same name, so messages are the same. The SDK's type also builds
 /// `userInfo` (a `HashSet`), `options` and the request kinds, which the policy never reads.
+/// The strings are borrowed from the payload unless they hold escapes.
 #[derive(Default)]
-struct Payload {
+struct Payload<'a> {
     settings: Value,
     // `uid` is checked to be a string (an API server always sends one) and not kept.
     /// `kind.kind`.
-    kind: String,
-    name: String,
-    namespace: String,
-    operation: String,
+    kind: Cow<'a, str>,
+    name: Cow<'a, str>,
+    namespace: Cow<'a, str>,
+    operation: Cow<'a, str>,
     object: Value,
     old_object: Value,
+}
+
+/// Reads a JSON string without copying it when it has no escapes.
+struct Text;
+
+impl<'de> serde::de::DeserializeSeed<'de> for Text {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Text {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(text))
+    }
+
+    fn visit_str<E>(self, text: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(text.to_owned()))
+    }
 }
 
 /// Reads a payload in one pass, without serde's derived code (a deserializer per struct,
@@ -54,9 +83,9 @@ struct Payload {
 /// missing fields, wrong types and JSON arrays in place of objects are refused or read as
 /// serde's derived code would (the messages are the same; an array in place of the request
 /// or its kind is refused).
-struct Reader<'p> {
+struct Reader<'p, 'a> {
     level: Level,
-    payload: &'p mut Payload,
+    payload: &'p mut Payload<'a>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -140,7 +169,7 @@ impl Field {
     }
 }
 
-impl<'de> serde::de::DeserializeSeed<'de> for Reader<'_> {
+impl<'de> serde::de::DeserializeSeed<'de> for Reader<'_, 'de> {
     type Value = ();
 
     fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
@@ -148,7 +177,7 @@ impl<'de> serde::de::DeserializeSeed<'de> for Reader<'_> {
     }
 }
 
-impl<'de> serde::de::Visitor<'de> for Reader<'_> {
+impl<'de> serde::de::Visitor<'de> for Reader<'_, 'de> {
     type Value = ();
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -202,13 +231,13 @@ impl<'de> serde::de::Visitor<'de> for Reader<'_> {
                     map.next_value_seed(Reader { level: Level::Kind, payload: &mut *payload })?;
                 }
                 (Level::Request, Field::Uid) => {
-                    let _: String = map.next_value()?;
+                    map.next_value_seed(Text)?;
                 }
                 (_, Field::Settings) => payload.settings = map.next_value()?,
-                (_, Field::Kind) => payload.kind = map.next_value()?,
-                (_, Field::Name) => payload.name = map.next_value()?,
-                (_, Field::Namespace) => payload.namespace = map.next_value()?,
-                (_, Field::Operation) => payload.operation = map.next_value()?,
+                (_, Field::Kind) => payload.kind = map.next_value_seed(Text)?,
+                (_, Field::Name) => payload.name = map.next_value_seed(Text)?,
+                (_, Field::Namespace) => payload.namespace = map.next_value_seed(Text)?,
+                (_, Field::Operation) => payload.operation = map.next_value_seed(Text)?,
                 (_, Field::Object) => payload.object = map.next_value()?,
                 (_, Field::OldObject) => payload.old_object = map.next_value()?,
                 _ => {
@@ -224,7 +253,7 @@ impl<'de> serde::de::Visitor<'de> for Reader<'_> {
 }
 
 /// Reads a `validate` payload (with `level` [`Level::SettingsOnly`], only its settings).
-fn read_payload(bytes: &[u8], level: Level) -> Result<Payload, serde_json::Error> {
+fn read_payload(bytes: &[u8], level: Level) -> Result<Payload<'_>, serde_json::Error> {
     use serde::de::DeserializeSeed as _;
     let mut payload = Payload::default();
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
@@ -272,17 +301,25 @@ thread_local! {
     static ENGINE: RefCell<Option<CachedEngine>> = const { RefCell::new(None) };
 }
 
-/// The engine for `settings` (checked once per distinct settings and day).
-fn engine_for(settings: &Value, today: Option<Date>) -> Result<Rc<Engine>, SettingsError> {
+/// Whether `settings` have an exemption that expires: only then does the day matter.
+fn dated(settings: &Settings) -> bool {
+    settings.exemptions.iter().any(|exemption| exemption.expires.is_some())
+}
+
+/// The engine for `settings` (checked once per distinct settings, and once a day when an
+/// exemption expires: only then is the clock read, a host call).
+fn engine_for(settings: &Value) -> Result<Rc<Engine>, SettingsError> {
     ENGINE.with(|cache| {
         if let Some((cached, day, engine)) = &*cache.borrow()
             && cached == settings
-            && *day == today
+            && (!dated(engine.settings()) || *day == today())
         {
             return Ok(Rc::clone(engine));
         }
-        let engine = Rc::new(Engine::new(Settings::from_json(settings)?, today));
-        *cache.borrow_mut() = Some((settings.clone(), today, Rc::clone(&engine)));
+        let checked = Settings::from_json(settings)?;
+        let day = if dated(&checked) { today() } else { None };
+        let engine = Rc::new(Engine::new(checked, day));
+        *cache.borrow_mut() = Some((settings.clone(), day, Rc::clone(&engine)));
         Ok(engine)
     })
 }
@@ -432,7 +469,7 @@ pub fn evaluate_with(payload: &[u8], lookup: &dyn ClusterLookup) -> ValidationRe
         Ok(payload) => payload,
         Err(error) => return reject(unreadable(&error), Vec::new()),
     };
-    let engine = match engine_for(&payload.settings, today()) {
+    let engine = match engine_for(&payload.settings) {
         Ok(engine) => engine,
         Err(error) => return reject(format!("aisgate: invalid {error}"), Vec::new()),
     };
@@ -441,7 +478,7 @@ pub fn evaluate_with(payload: &[u8], lookup: &dyn ClusterLookup) -> ValidationRe
         return rejection;
     }
     let request = payload;
-    let operation = match request.operation.as_str() {
+    let operation = match &*request.operation {
         "CREATE" => Operation::Create,
         "UPDATE" => Operation::Update,
         // DELETE and CONNECT carry nothing to check.
@@ -468,7 +505,7 @@ pub fn evaluate_with(payload: &[u8], lookup: &dyn ClusterLookup) -> ValidationRe
         Ok(Some(outcome)) => outcome,
         Ok(None) => return accept(None, Vec::new()),
         Err(error) => {
-            let kind = if request.kind.is_empty() { "object" } else { request.kind.as_str() };
+            let kind = if request.kind.is_empty() { "object" } else { &request.kind };
             let what = if request.name.is_empty() { kind.to_owned() } else { format!("{kind} {}", request.name) };
             return reject(format!("aisgate: cannot read {what}: {error}"), Vec::new());
         }

@@ -9,6 +9,7 @@
 // A panic traps the module and the API server reports "internal server error".
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -31,43 +32,234 @@ pub extern "C" fn wapc_init() {
     guest::register_function("protocol_version", kubewarden_policy_sdk::protocol_version_guest);
 }
 
-/// The `validate` payload: settings stay raw JSON so that every settings error is ours to word.
-#[derive(Deserialize)]
-struct ValidationPayload {
-    request: KubernetesAdmissionRequest,
-    #[serde(default)]
+/// The parts of a `validate` payload the policy reads: the settings (raw JSON, so that every
+/// settings error is ours to word) and the fields of the AdmissionRequest named as in the
+/// SDK's type of the same name, so messages are the same. The SDK's type also builds
+/// `userInfo` (a `HashSet`), `options` and the request kinds, which the policy never reads.
+/// The strings are borrowed from the payload unless they hold escapes.
+#[derive(Default)]
+struct Payload<'a> {
     settings: Value,
-}
-
-/// The fields of the AdmissionRequest the policy reads (and `uid`, which an API server always
-/// sends as a string), named and aliased as in the SDK's type of the same name, so messages
-/// are the same. The SDK's type also builds `userInfo` (a `HashSet`), `options` and the
-/// request kinds, which the policy never reads: decoding it was a fifth of a small request.
-#[derive(Default, Deserialize)]
-#[serde(default)]
-struct KubernetesAdmissionRequest {
-    uid: String,
-    kind: GroupVersionKind,
-    name: String,
-    namespace: String,
-    operation: String,
+    // `uid` is checked to be a string (an API server always sends one) and not kept.
+    /// `kind.kind`.
+    kind: Cow<'a, str>,
+    name: Cow<'a, str>,
+    namespace: Cow<'a, str>,
+    operation: Cow<'a, str>,
     object: Value,
-    #[serde(alias = "oldObject")]
     old_object: Value,
 }
 
-#[derive(Default, Deserialize)]
-#[serde(default)]
-struct GroupVersionKind {
-    kind: String,
+/// Reads a JSON string without copying it when it has no escapes.
+struct Text;
+
+impl<'de> serde::de::DeserializeSeed<'de> for Text {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
 }
 
-/// Only the settings of a `validate` payload, read before the request when the payload is
-/// over the default size limit: settings may raise it. The request is skipped, not built.
-#[derive(Deserialize)]
-struct PayloadSettings {
-    #[serde(default)]
-    settings: Value,
+impl<'de> serde::de::Visitor<'de> for Text {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(text))
+    }
+
+    fn visit_str<E>(self, text: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(text.to_owned()))
+    }
+}
+
+/// Reads a payload in one pass, without serde's derived code (a deserializer per struct,
+/// about 9 KB of the module): one visitor for the three levels of the payload, the request
+/// and its `kind`, filling one [`Payload`]. Unknown fields are skipped unread; duplicate and
+/// missing fields, wrong types and JSON arrays in place of objects are refused or read as
+/// serde's derived code would (the messages are the same; an array in place of the request
+/// or its kind is refused).
+struct Reader<'p, 'a> {
+    level: Level,
+    payload: &'p mut Payload<'a>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Level {
+    /// `{"request": ..., "settings": ...}`.
+    Payload,
+    /// Only the settings of a payload (the request is skipped, not built): read before the
+    /// request when the payload is over the default size limit, as settings may raise it.
+    SettingsOnly,
+    Request,
+    /// The request's `kind`: `{"group", "version", "kind"}`.
+    Kind,
+}
+
+/// The fields read at every level, in one enum so that serde instantiates one key reader.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Request,
+    Settings,
+    Uid,
+    Kind,
+    Name,
+    Namespace,
+    Operation,
+    Object,
+    OldObject,
+    Other,
+}
+
+impl<'de> Deserialize<'de> for Field {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Names;
+        impl serde::de::Visitor<'_> for Names {
+            type Value = Field;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("field identifier")
+            }
+            fn visit_str<E>(self, name: &str) -> Result<Field, E> {
+                Ok(match name {
+                    "request" => Field::Request,
+                    "settings" => Field::Settings,
+                    "uid" => Field::Uid,
+                    "kind" => Field::Kind,
+                    "name" => Field::Name,
+                    "namespace" => Field::Namespace,
+                    "operation" => Field::Operation,
+                    "object" => Field::Object,
+                    "oldObject" | "old_object" => Field::OldObject,
+                    _ => Field::Other,
+                })
+            }
+        }
+        deserializer.deserialize_identifier(Names)
+    }
+}
+
+impl Field {
+    /// The field as named in messages (duplicate field `object`).
+    fn name(self) -> &'static str {
+        match self {
+            Field::Request => "request",
+            Field::Settings => "settings",
+            Field::Uid => "uid",
+            Field::Kind => "kind",
+            Field::Name => "name",
+            Field::Namespace => "namespace",
+            Field::Operation => "operation",
+            Field::Object => "object",
+            Field::OldObject => "old_object",
+            Field::Other => "",
+        }
+    }
+
+    /// Whether the field belongs to `level` (others are skipped).
+    fn read_at(self, level: Level) -> bool {
+        match level {
+            Level::Payload | Level::SettingsOnly => matches!(self, Field::Request | Field::Settings),
+            Level::Request => !matches!(self, Field::Request | Field::Settings | Field::Other),
+            Level::Kind => self == Field::Kind,
+        }
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Reader<'_, 'de> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_struct("", &[], self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Reader<'_, 'de> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self.level {
+            Level::Payload | Level::SettingsOnly => "struct ValidationPayload",
+            Level::Request => "struct KubernetesAdmissionRequest",
+            Level::Kind => "struct GroupVersionKind",
+        })
+    }
+
+    /// An array in place of an object, read by position as serde's derived code does (only
+    /// the payload's two fields: a request in an array is refused by its own reader).
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        if !matches!(self.level, Level::Payload | Level::SettingsOnly) {
+            return Err(serde::de::Error::invalid_type(serde::de::Unexpected::Seq, &self));
+        }
+        let request = Reader { level: Level::Request, payload: &mut *self.payload };
+        let read = if self.level == Level::Payload {
+            seq.next_element_seed(request)?
+        } else {
+            seq.next_element::<serde::de::IgnoredAny>()?.map(|_| ())
+        };
+        if read.is_none() {
+            return Err(serde::de::Error::invalid_length(0, &self));
+        }
+        if let Some(settings) = seq.next_element()? {
+            self.payload.settings = settings;
+        }
+        Ok(())
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let level = self.level;
+        let payload = self.payload;
+        let mut seen = 0_u16;
+        while let Some(field) = map.next_key::<Field>()? {
+            if !field.read_at(level) {
+                map.next_value::<serde::de::IgnoredAny>()?;
+                continue;
+            }
+            let bit = 1 << field as u16;
+            if seen & bit != 0 {
+                return Err(serde::de::Error::duplicate_field(field.name()));
+            }
+            seen |= bit;
+            match (level, field) {
+                (Level::Payload, Field::Request) => {
+                    map.next_value_seed(Reader { level: Level::Request, payload: &mut *payload })?;
+                }
+                (Level::Request, Field::Kind) => {
+                    map.next_value_seed(Reader { level: Level::Kind, payload: &mut *payload })?;
+                }
+                (Level::Request, Field::Uid) => {
+                    map.next_value_seed(Text)?;
+                }
+                (_, Field::Settings) => payload.settings = map.next_value()?,
+                (_, Field::Kind) => payload.kind = map.next_value_seed(Text)?,
+                (_, Field::Name) => payload.name = map.next_value_seed(Text)?,
+                (_, Field::Namespace) => payload.namespace = map.next_value_seed(Text)?,
+                (_, Field::Operation) => payload.operation = map.next_value_seed(Text)?,
+                (_, Field::Object) => payload.object = map.next_value()?,
+                (_, Field::OldObject) => payload.old_object = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if matches!(level, Level::Payload | Level::SettingsOnly) && seen & (1 << Field::Request as u16) == 0 {
+            return Err(serde::de::Error::missing_field("request"));
+        }
+        Ok(())
+    }
+}
+
+/// Reads a `validate` payload (with `level` [`Level::SettingsOnly`], only its settings).
+fn read_payload(bytes: &[u8], level: Level) -> Result<Payload<'_>, serde_json::Error> {
+    use serde::de::DeserializeSeed as _;
+    let mut payload = Payload::default();
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    Reader { level, payload: &mut payload }.deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok(payload)
 }
 
 /// The request size guard: `Some(rejection)` when `size` is over `limit`.
@@ -109,17 +301,25 @@ thread_local! {
     static ENGINE: RefCell<Option<CachedEngine>> = const { RefCell::new(None) };
 }
 
-/// The engine for `settings` (checked once per distinct settings and day).
-fn engine_for(settings: &Value, today: Option<Date>) -> Result<Rc<Engine>, SettingsError> {
+/// Whether `settings` have an exemption that expires: only then does the day matter.
+fn dated(settings: &Settings) -> bool {
+    settings.exemptions.iter().any(|exemption| exemption.expires.is_some())
+}
+
+/// The engine for `settings` (checked once per distinct settings, and once a day when an
+/// exemption expires: only then is the clock read, a host call).
+fn engine_for(settings: &Value) -> Result<Rc<Engine>, SettingsError> {
     ENGINE.with(|cache| {
         if let Some((cached, day, engine)) = &*cache.borrow()
             && cached == settings
-            && *day == today
+            && (!dated(engine.settings()) || *day == today())
         {
             return Ok(Rc::clone(engine));
         }
-        let engine = Rc::new(Engine::new(Settings::from_json(settings)?, today));
-        *cache.borrow_mut() = Some((settings.clone(), today, Rc::clone(&engine)));
+        let checked = Settings::from_json(settings)?;
+        let day = if dated(&checked) { today() } else { None };
+        let engine = Rc::new(Engine::new(checked, day));
+        *cache.borrow_mut() = Some((settings.clone(), day, Rc::clone(&engine)));
         Ok(engine)
     })
 }
@@ -257,7 +457,7 @@ pub fn evaluate_with(payload: &[u8], lookup: &dyn ClusterLookup) -> ValidationRe
     let size = payload.len();
     let default_limit = Limits::default().max_request_bytes;
     if size > default_limit {
-        let limit = serde_json::from_slice::<PayloadSettings>(payload)
+        let limit = read_payload(payload, Level::SettingsOnly)
             .ok()
             .and_then(|p| Settings::from_json(&p.settings).ok())
             .map_or(default_limit, |settings| settings.limits.max_request_bytes);
@@ -265,11 +465,11 @@ pub fn evaluate_with(payload: &[u8], lookup: &dyn ClusterLookup) -> ValidationRe
             return rejection;
         }
     }
-    let payload: ValidationPayload = match serde_json::from_slice(payload) {
+    let payload = match read_payload(payload, Level::Payload) {
         Ok(payload) => payload,
         Err(error) => return reject(unreadable(&error), Vec::new()),
     };
-    let engine = match engine_for(&payload.settings, today()) {
+    let engine = match engine_for(&payload.settings) {
         Ok(engine) => engine,
         Err(error) => return reject(format!("aisgate: invalid {error}"), Vec::new()),
     };
@@ -277,8 +477,8 @@ pub fn evaluate_with(payload: &[u8], lookup: &dyn ClusterLookup) -> ValidationRe
     if let Some(rejection) = oversized(size, engine.settings().limits.max_request_bytes) {
         return rejection;
     }
-    let request = payload.request;
-    let operation = match request.operation.as_str() {
+    let request = payload;
+    let operation = match &*request.operation {
         "CREATE" => Operation::Create,
         "UPDATE" => Operation::Update,
         // DELETE and CONNECT carry nothing to check.
@@ -305,7 +505,7 @@ pub fn evaluate_with(payload: &[u8], lookup: &dyn ClusterLookup) -> ValidationRe
         Ok(Some(outcome)) => outcome,
         Ok(None) => return accept(None, Vec::new()),
         Err(error) => {
-            let kind = if request.kind.kind.is_empty() { "object" } else { request.kind.kind.as_str() };
+            let kind = if request.kind.is_empty() { "object" } else { &request.kind };
             let what = if request.name.is_empty() { kind.to_owned() } else { format!("{kind} {}", request.name) };
             return reject(format!("aisgate: cannot read {what}: {error}"), Vec::new());
         }

@@ -255,15 +255,21 @@ impl Engine {
                     path: violation.path,
                     related: Vec::new(),
                 };
-                match self.exemption_for(&finding, || subject.raw) {
-                    Some(exemption) => report.suppressed.push(Suppressed { finding, reason: exemption.reason.clone() }),
-                    None => report.findings.push(finding),
-                }
+                report.findings.push(finding);
             }
         }
+        // Sorted before exemptions split them, so that both lists come out sorted from one
+        // instance of the sort (the policy module carries each instance).
         report.findings.sort_by(finding_order);
-        report.findings.dedup();
-        report.suppressed.sort_by(|a, b| finding_order(&a.finding, &b.finding));
+        let mut findings = Vec::with_capacity(report.findings.len());
+        for finding in report.findings.drain(..) {
+            match self.exemption_for(&finding, || subject.raw) {
+                Some(exemption) => report.suppressed.push(Suppressed { finding, reason: exemption.reason.clone() }),
+                None => findings.push(finding),
+            }
+        }
+        findings.dedup();
+        report.findings = findings;
         report
     }
 
@@ -296,7 +302,7 @@ impl Engine {
             .filter(|rule| rule.meta().scope.across_objects())
             .filter_map(|rule| {
                 let meta = rule.meta();
-                self.settings.level(meta.code, meta.name, meta.severity).map(|level| (*rule, level))
+                self.settings.level(meta.code, meta.name, meta.severity).map(|level| (rule.rule(), level))
             })
             .collect()
     }
@@ -364,7 +370,7 @@ impl Engine {
             }
         };
         let glob_matches = |patterns: &[String], value: &str| {
-            patterns.is_empty() || patterns.iter().any(|p| glob::Pattern::new(p).is_ok_and(|p| p.matches(value)))
+            patterns.is_empty() || patterns.iter().any(|p| crate::glob::Glob::new(p).is_ok_and(|p| p.matches(value)))
         };
         let namespace = finding.object.namespace.as_deref().unwrap_or("");
         rule_matches

@@ -72,7 +72,7 @@ pub struct RuleMeta {
     pub summary: &'static str,
     /// The rule's doc comment, Markdown; empty without the `docs` feature (the policy).
     pub doc: &'static str,
-    /// Source file, for links from the docs.
+    /// Source file, for links from the docs; empty without the `docs` feature (the policy).
     pub file: &'static str,
 }
 
@@ -210,7 +210,14 @@ macro_rules! declare_rule {
                     let doc = "";
                     doc
                 },
-                file: file!(),
+                file: {
+                    // Like the documentation: only the generated docs link to the source.
+                    #[cfg(feature = "docs")]
+                    let file = file!();
+                    #[cfg(not(feature = "docs"))]
+                    let file = "";
+                    file
+                },
             };
         }
     };

@@ -6,6 +6,7 @@
 //! the field's path and the allowed values; cross-field checks (rule names exist, JSONPath
 //! queries parse, dates are dates) happen in [`Settings::from_json`].
 
+#[cfg(feature = "schema")]
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -14,7 +15,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::finding::Severity;
-use crate::model::read::{FromJson, Read, read_struct, variant};
+use crate::model::read::{FromJson, Read, Shape, fields, read_struct, variant};
 use crate::path::Segment;
 use crate::registry;
 
@@ -279,7 +280,8 @@ fn default_shared_node_annotation() -> String {
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct Settings {
     /// Per rule name or code: `deny`, `warn` or `off`.
-    pub rules: BTreeMap<String, RuleLevel>,
+    #[cfg_attr(feature = "schema", schemars(with = "BTreeMap<String, RuleLevel>"))]
+    pub rules: RuleLevels,
     /// Which automatic fixes the policy applies at admission (offline `fix` applies them too).
     pub mutations: Mutations,
     /// Findings to accept; the only way to exempt anything at admission (objects never exempt themselves).
@@ -321,7 +323,7 @@ read_struct!(Settings, "struct Settings", derived deny_unknown true {
 impl Default for Settings {
     fn default() -> Self {
         Self {
-            rules: BTreeMap::new(),
+            rules: RuleLevels::default(),
             mutations: Mutations::default(),
             exemptions: Vec::new(),
             ais_storage_classes: default_storage_classes(),
@@ -333,6 +335,42 @@ impl Default for Settings {
             cluster_context: ClusterContext::default(),
             limits: Limits::default(),
         }
+    }
+}
+
+/// The `rules` setting: levels by rule name or code, as given (a JSON object, written back as
+/// one). A list, not a `BTreeMap`: the engine looks up a few entries, and a map type of its
+/// own costs the policy module its own copy of the B-tree code.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RuleLevels(Vec<(String, RuleLevel)>);
+
+impl RuleLevels {
+    /// The level set for `key` (a rule name or code, as written in the settings).
+    #[must_use]
+    pub fn get(&self, key: &str) -> Option<RuleLevel> {
+        self.0.iter().find(|(k, _)| k == key).map(|&(_, level)| level)
+    }
+
+    /// The rule names and codes given.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(key, _)| key.as_str())
+    }
+}
+
+impl FromJson for RuleLevels {
+    fn read(value: &Value) -> Read<Self> {
+        let mut levels = Vec::new();
+        fields(value, "a map", Shape::Kubernetes, &mut |key, value| {
+            levels.push((key.to_owned(), RuleLevel::read(value)?));
+            Ok(true)
+        })?;
+        Ok(RuleLevels(levels))
+    }
+}
+
+impl Serialize for RuleLevels {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(key, level)| (key, level)))
     }
 }
 
@@ -484,11 +522,8 @@ impl Settings {
             }
             for (key, globs) in [("namespaces", &exemption.namespaces), ("names", &exemption.names)] {
                 for pattern in globs {
-                    if let Err(error) = glob::Pattern::new(pattern) {
-                        return Err(SettingsError::new(
-                            field(key),
-                            format!("`{pattern}` is not a glob: {}", error.msg),
-                        ));
+                    if let Err(message) = crate::glob::Glob::new(pattern) {
+                        return Err(SettingsError::new(field(key), format!("`{pattern}` is not a glob: {message}")));
                     }
                 }
             }

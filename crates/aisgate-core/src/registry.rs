@@ -1,19 +1,17 @@
 //! The one list of rules. Codes and names are a contract (rules.md): never renamed, never reused.
 
-use crate::rule::{Check, Rule, RuleMeta, Violation};
+use crate::rule::{Rule, RuleMeta};
 use crate::rules;
 
 /// A rule with its catalog entry at hand. The engine reads the entry of every rule on every
 /// request; through `dyn Rule` that is a call through the wasm function table, and a fresh
 /// instance of the policy module (policy-server makes one per request) fills each table
 /// entry on its first call: about 50 ns each, 2.5 us for the 49 entries of `meta`.
-/// [`Registered::meta`] reads a field instead, and [`Registered::check`] calls the rule's
-/// check directly (a `match`); everything else goes through the rule.
+/// [`Registered::meta`] reads a field instead; everything else goes to the rule.
 #[derive(Clone, Copy)]
 pub struct Registered {
     meta: &'static RuleMeta,
     rule: &'static dyn Rule,
-    id: Id,
 }
 
 impl Registered {
@@ -26,11 +24,6 @@ impl Registered {
     #[must_use]
     pub fn rule(&self) -> &'static dyn Rule {
         self.rule
-    }
-
-    /// `Rule::check`, called without the function table.
-    pub fn check(&self, check: &Check<'_>, out: &mut Vec<Violation>) {
-        self.id.check(check, out);
     }
 }
 
@@ -48,81 +41,64 @@ impl std::fmt::Debug for Registered {
     }
 }
 
-/// Registers rules declared with `declare_rule!` (their `META`): [`RULES`], and [`Id`] to
-/// call each one's check directly.
+/// A rule declared with `declare_rule!` (its `META`), registered.
 macro_rules! registered {
-    ($($module:ident::$rule:ident),* $(,)?) => {
-        /// Which rule a [`Registered`] is.
-        #[derive(Debug, Clone, Copy)]
-        enum Id {
-            $($rule),*
-        }
-
-        impl Id {
-            fn check(self, check: &Check<'_>, out: &mut Vec<Violation>) {
-                match self {
-                    $(Id::$rule => Rule::check(&rules::$module::$rule, check, out)),*
-                }
-            }
-        }
-
-        /// Every rule, in code order.
-        pub static RULES: &[Registered] = &[
-            $(Registered { meta: &rules::$module::$rule::META, rule: &rules::$module::$rule, id: Id::$rule }),*
-        ];
+    ($($rule:path),* $(,)?) => {
+        &[$(Registered { meta: &<$rule>::META, rule: &$rule }),*]
     };
 }
 
-registered![
-    ais001_removed_field::RemovedField,
-    ais002_deprecated_field::DeprecatedField,
-    ais003_state_storage_undefined::StateStorageUndefined,
-    ais004_cluster_size_invalid::ClusterSizeInvalid,
-    ais005_port_out_of_range::PortOutOfRange,
-    ais006_public_port_mismatch::PublicPortMismatch,
-    ais007_public_port_collides_intra::PublicPortCollidesIntra,
-    ais010_mount_path_invalid::MountPathInvalid,
-    ais011_claim_name_invalid::ClaimNameInvalid,
-    ais012_mount_without_size_or_class::MountWithoutSizeOrClass,
-    ais020_host_port_on_shared_node::HostPortOnSharedNode,
-    ais021_host_path_on_shared_node::HostPathOnSharedNode,
-    ais022_proxy_target_host_port_clash::ProxyTargetHostPortClash,
-    ais023_host_network_port_mismatch::HostNetworkPortMismatch,
-    ais024_shared_node_without_external_access::SharedNodeWithoutExternalAccess,
-    ais030_anti_affinity_replaced::AntiAffinityReplaced,
-    ais031_unknown_topology_key::UnknownTopologyKey,
-    ais032_pdb_blocks_drain::PdbBlocksDrain,
-    ais033_destructive_scale_down::DestructiveScaleDown,
-    ais034_mutable_image_tag::MutableImageTag,
-    ais040_immutable_field_changed::ImmutableFieldChanged,
-    ais101_missing_pod_anti_affinity::MissingPodAntiAffinity,
-    ais102_preferred_anti_affinity_only::PreferredAntiAffinityOnly,
-    ais103_duplicate_host_port::DuplicateHostPort,
-    ais104_duplicate_container_port::DuplicateContainerPort,
-    ais105_claim_name_convention::ClaimNameConvention,
-    ais106_volume_mount_unresolved::VolumeMountUnresolved,
-    ais107_statefulset_name_too_long::StatefulsetNameTooLong,
-    ais108_claim_retention_deletes_data::ClaimRetentionDeletesData,
-    ais201_pv_without_node_affinity::PvWithoutNodeAffinity,
-    ais202_pv_node_affinity_not_single_node::PvNodeAffinityNotSingleNode,
-    ais203_pv_reclaim_deletes_data::PvReclaimDeletesData,
-    ais204_access_mode_invalid::AccessModeInvalid,
-    ais205_block_volume_mode::BlockVolumeMode,
-    ais206_pv_network_filesystem::PvNetworkFilesystem,
-    ais207_claim_ref_invalid::ClaimRefInvalid,
-    ais208_capacity_invalid::CapacityInvalid,
-    ais401_claim_without_volume::ClaimWithoutVolume,
-    ais402_claim_ref_out_of_range::ClaimRefOutOfRange,
-    ais403_duplicate_claim_ref::DuplicateClaimRef,
-    ais404_duplicate_disk::DuplicateDisk,
-    ais405_ordinal_split_across_nodes::OrdinalSplitAcrossNodes,
-    ais406_targets_exceed_nodes::TargetsExceedNodes,
-    ais407_capacity_below_request::CapacityBelowRequest,
-    ais408_storage_class_mismatch::StorageClassMismatch,
-    ais409_selector_mismatch::SelectorMismatch,
-    ais410_pv_node_outside_selector::PvNodeOutsideSelector,
-    ais501_node_label_convention::NodeLabelConvention,
-    ais502_release_name_invalid::ReleaseNameInvalid,
+/// Every rule, in code order.
+pub static RULES: &[Registered] = registered![
+    rules::ais001_removed_field::RemovedField,
+    rules::ais002_deprecated_field::DeprecatedField,
+    rules::ais003_state_storage_undefined::StateStorageUndefined,
+    rules::ais004_cluster_size_invalid::ClusterSizeInvalid,
+    rules::ais005_port_out_of_range::PortOutOfRange,
+    rules::ais006_public_port_mismatch::PublicPortMismatch,
+    rules::ais007_public_port_collides_intra::PublicPortCollidesIntra,
+    rules::ais010_mount_path_invalid::MountPathInvalid,
+    rules::ais011_claim_name_invalid::ClaimNameInvalid,
+    rules::ais012_mount_without_size_or_class::MountWithoutSizeOrClass,
+    rules::ais020_host_port_on_shared_node::HostPortOnSharedNode,
+    rules::ais021_host_path_on_shared_node::HostPathOnSharedNode,
+    rules::ais022_proxy_target_host_port_clash::ProxyTargetHostPortClash,
+    rules::ais023_host_network_port_mismatch::HostNetworkPortMismatch,
+    rules::ais024_shared_node_without_external_access::SharedNodeWithoutExternalAccess,
+    rules::ais030_anti_affinity_replaced::AntiAffinityReplaced,
+    rules::ais031_unknown_topology_key::UnknownTopologyKey,
+    rules::ais032_pdb_blocks_drain::PdbBlocksDrain,
+    rules::ais033_destructive_scale_down::DestructiveScaleDown,
+    rules::ais034_mutable_image_tag::MutableImageTag,
+    rules::ais040_immutable_field_changed::ImmutableFieldChanged,
+    rules::ais101_missing_pod_anti_affinity::MissingPodAntiAffinity,
+    rules::ais102_preferred_anti_affinity_only::PreferredAntiAffinityOnly,
+    rules::ais103_duplicate_host_port::DuplicateHostPort,
+    rules::ais104_duplicate_container_port::DuplicateContainerPort,
+    rules::ais105_claim_name_convention::ClaimNameConvention,
+    rules::ais106_volume_mount_unresolved::VolumeMountUnresolved,
+    rules::ais107_statefulset_name_too_long::StatefulsetNameTooLong,
+    rules::ais108_claim_retention_deletes_data::ClaimRetentionDeletesData,
+    rules::ais201_pv_without_node_affinity::PvWithoutNodeAffinity,
+    rules::ais202_pv_node_affinity_not_single_node::PvNodeAffinityNotSingleNode,
+    rules::ais203_pv_reclaim_deletes_data::PvReclaimDeletesData,
+    rules::ais204_access_mode_invalid::AccessModeInvalid,
+    rules::ais205_block_volume_mode::BlockVolumeMode,
+    rules::ais206_pv_network_filesystem::PvNetworkFilesystem,
+    rules::ais207_claim_ref_invalid::ClaimRefInvalid,
+    rules::ais208_capacity_invalid::CapacityInvalid,
+    rules::ais401_claim_without_volume::ClaimWithoutVolume,
+    rules::ais402_claim_ref_out_of_range::ClaimRefOutOfRange,
+    rules::ais403_duplicate_claim_ref::DuplicateClaimRef,
+    rules::ais404_duplicate_disk::DuplicateDisk,
+    rules::ais405_ordinal_split_across_nodes::OrdinalSplitAcrossNodes,
+    rules::ais406_targets_exceed_nodes::TargetsExceedNodes,
+    rules::ais407_capacity_below_request::CapacityBelowRequest,
+    rules::ais408_storage_class_mismatch::StorageClassMismatch,
+    rules::ais409_selector_mismatch::SelectorMismatch,
+    rules::ais410_pv_node_outside_selector::PvNodeOutsideSelector,
+    rules::ais501_node_label_convention::NodeLabelConvention,
+    rules::ais502_release_name_invalid::ReleaseNameInvalid,
 ];
 
 /// The rule with this code (`AIS020`) or name (`host-port-on-shared-node`).

@@ -63,7 +63,7 @@ const CATALOG: &[(&str, &str, &str, &str)] = &[
 
 #[test]
 fn registry_matches_the_catalog() {
-    let registered: Vec<_> = RULES.iter().map(registry::Registered::meta).collect();
+    let registered: Vec<_> = RULES.iter().map(|r| r.meta()).collect();
     assert_eq!(registered.len(), CATALOG.len(), "rule count differs from the catalog");
     for (meta, (code, name, severity, scope)) in registered.iter().zip(CATALOG) {
         assert_eq!((meta.code, meta.name, meta.severity.as_str()), (*code, *name, *severity));

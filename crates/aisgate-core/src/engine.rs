@@ -370,7 +370,7 @@ impl Engine {
             }
         };
         let glob_matches = |patterns: &[String], value: &str| {
-            patterns.is_empty() || patterns.iter().any(|p| crate::glob::Glob::new(p).is_ok_and(|p| p.matches(value)))
+            patterns.is_empty() || patterns.iter().any(|p| glob::Pattern::new(p).is_ok_and(|p| p.matches(value)))
         };
         let namespace = finding.object.namespace.as_deref().unwrap_or("");
         rule_matches

@@ -11,7 +11,6 @@ pub mod bundle;
 pub mod context;
 pub mod engine;
 pub mod finding;
-pub mod glob;
 pub mod model;
 pub mod names;
 pub mod path;

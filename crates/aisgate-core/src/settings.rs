@@ -522,8 +522,11 @@ impl Settings {
             }
             for (key, globs) in [("namespaces", &exemption.namespaces), ("names", &exemption.names)] {
                 for pattern in globs {
-                    if let Err(message) = crate::glob::Glob::new(pattern) {
-                        return Err(SettingsError::new(field(key), format!("`{pattern}` is not a glob: {message}")));
+                    if let Err(error) = glob::Pattern::new(pattern) {
+                        return Err(SettingsError::new(
+                            field(key),
+                            format!("`{pattern}` is not a glob: {}", error.msg),
+                        ));
                     }
                 }
             }

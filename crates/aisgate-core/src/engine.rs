@@ -302,7 +302,7 @@ impl Engine {
             .filter(|rule| rule.meta().scope.across_objects())
             .filter_map(|rule| {
                 let meta = rule.meta();
-                self.settings.level(meta.code, meta.name, meta.severity).map(|level| (*rule, level))
+                self.settings.level(meta.code, meta.name, meta.severity).map(|level| (rule.rule(), level))
             })
             .collect()
     }

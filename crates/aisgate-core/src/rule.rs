@@ -193,6 +193,9 @@ macro_rules! declare_rule {
         #[derive(Debug, Clone, Copy, Default)]
         pub struct $rule;
 
+        /// This rule with its catalog entry, as [`crate::registry::RULES`] lists it.
+        pub static REGISTERED: $crate::registry::Registered = $crate::registry::Registered::new(&$rule, &$rule::META);
+
         impl $rule {
             pub const META: $crate::rule::RuleMeta = $crate::rule::RuleMeta {
                 code: $code,

@@ -386,11 +386,11 @@ pub fn finding_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
 /// The AIS object a context entry is, as [`model::decode`] gives it; `Err`: not an AIS object.
 fn into_subject(entry: Object, settings: &Settings) -> Result<AisObject, Object> {
     match entry {
-        Object::AiStore(ais) => Ok(AisObject::AiStore(*ais)),
-        Object::StatefulSet(sts, Some(workload)) => Ok(AisObject::StatefulSet(*sts, workload)),
-        Object::PersistentVolume(pv, true) => Ok(AisObject::PersistentVolume(*pv)),
+        Object::AiStore(ais) => Ok(AisObject::AiStore(ais)),
+        Object::StatefulSet(sts, Some(workload)) => Ok(AisObject::StatefulSet(sts, workload)),
+        Object::PersistentVolume(pv, true) => Ok(AisObject::PersistentVolume(pv)),
         Object::PersistentVolumeClaim(pvc) if model::is_ais_pvc(&pvc, settings) => {
-            Ok(AisObject::PersistentVolumeClaim(*pvc))
+            Ok(AisObject::PersistentVolumeClaim(pvc))
         }
         other => Err(other),
     }
@@ -399,10 +399,10 @@ fn into_subject(entry: Object, settings: &Settings) -> Result<AisObject, Object>
 /// The context entry of an AIS object (the inverse of [`into_subject`]).
 fn into_entry(ais: AisObject) -> Object {
     match ais {
-        AisObject::AiStore(ais) => Object::AiStore(Box::new(ais)),
-        AisObject::StatefulSet(sts, workload) => Object::StatefulSet(Box::new(sts), Some(workload)),
-        AisObject::PersistentVolume(pv) => Object::PersistentVolume(Box::new(pv), true),
-        AisObject::PersistentVolumeClaim(pvc) => Object::PersistentVolumeClaim(Box::new(pvc)),
+        AisObject::AiStore(ais) => Object::AiStore(ais),
+        AisObject::StatefulSet(sts, workload) => Object::StatefulSet(sts, Some(workload)),
+        AisObject::PersistentVolume(pv) => Object::PersistentVolume(pv, true),
+        AisObject::PersistentVolumeClaim(pvc) => Object::PersistentVolumeClaim(pvc),
     }
 }
 

@@ -153,8 +153,7 @@ pub struct Inventory<'a> {
     unbound_by_class: HashMap<String, Vec<EntryId>>,
     volume_classes: HashMap<String, usize>,
     classes: BTreeMap<String, EntryId>,
-    /// Nodes by host name (and by name, where it differs), filed by hash: no name is copied.
-    node_by_hostname: ByHashOne<String>,
+    node_by_hostname: HashMap<String, EntryId>,
     by_identity: ByHashOne<OwnedIdentity>,
 }
 
@@ -194,61 +193,8 @@ type ByHash<V> = HashMap<u64, V, BuildHasherDefault<KeyHasher>>;
 /// to `collided`, with a copy of the key.
 #[derive(Debug)]
 struct ByKey<K> {
-    lists: ByHash<Ids>,
-    collided: Vec<(K, Ids)>,
-}
-
-/// The ids filed under one key, in order. Most keys have one or two (a claim's PV, a
-/// node's disks): those are held in place, without an allocation each.
-#[derive(Debug, Clone)]
-enum Ids {
-    Few(usize, [EntryId; 2]),
-    Many(Vec<EntryId>),
-}
-
-impl Ids {
-    fn one(id: EntryId) -> Self {
-        Ids::Few(1, [id, 0])
-    }
-
-    fn as_slice(&self) -> &[EntryId] {
-        match self {
-            Ids::Few(len, ids) => ids.get(..*len).unwrap_or_default(),
-            Ids::Many(ids) => ids,
-        }
-    }
-
-    fn first(&self) -> Option<EntryId> {
-        self.as_slice().first().copied()
-    }
-
-    fn push(&mut self, id: EntryId) {
-        match self {
-            Ids::Few(len, ids) if *len < ids.len() => {
-                if let Some(slot) = ids.get_mut(*len) {
-                    *slot = id;
-                }
-                *len += 1;
-            }
-            Ids::Few(..) => {
-                let mut ids = self.as_slice().to_vec();
-                ids.push(id);
-                *self = Ids::Many(ids);
-            }
-            Ids::Many(ids) => ids.push(id),
-        }
-    }
-
-    fn remove(&mut self, id: EntryId) {
-        match self {
-            Ids::Few(..) => {
-                let mut kept = Ids::Few(0, [0; 2]);
-                self.as_slice().iter().filter(|&&e| e != id).for_each(|&e| kept.push(e));
-                *self = kept;
-            }
-            Ids::Many(ids) => ids.retain(|&e| e != id),
-        }
-    }
+    lists: ByHash<Vec<EntryId>>,
+    collided: Vec<(K, Vec<EntryId>)>,
 }
 
 impl<K> Default for ByKey<K> {
@@ -273,12 +219,12 @@ impl<K> ByKey<K> {
         }
         match self.lists.entry(hash) {
             Slot::Vacant(slot) => {
-                slot.insert(Ids::one(id));
+                slot.insert(vec![id]);
             }
             Slot::Occupied(slot) => {
                 let list = slot.into_mut();
                 match list.first() {
-                    Some(first) if !holds(first) => self.collided.push((owned(), Ids::one(id))),
+                    Some(&first) if !holds(first) => self.collided.push((owned(), vec![id])),
                     _ => list.push(id),
                 }
             }
@@ -287,16 +233,16 @@ impl<K> ByKey<K> {
 
     fn get(&self, hash: u64, holds: impl Fn(EntryId) -> bool, is: impl Fn(&K) -> bool) -> &[EntryId] {
         if let Some(list) = self.lists.get(&hash)
-            && list.first().is_some_and(&holds)
+            && list.first().is_some_and(|&first| holds(first))
         {
-            return list.as_slice();
+            return list;
         }
         self.collided.iter().find(|(key, _)| is(key)).map_or(NONE, |(_, list)| list.as_slice())
     }
 
     fn remove(&mut self, id: EntryId) {
-        self.lists.values_mut().for_each(|list| list.remove(id));
-        self.collided.iter_mut().for_each(|(_, list)| list.remove(id));
+        self.lists.values_mut().for_each(|list| list.retain(|&e| e != id));
+        self.collided.iter_mut().for_each(|(_, list)| list.retain(|&e| e != id));
     }
 }
 
@@ -354,12 +300,6 @@ impl<K> ByHashOne<K> {
             }
             Slot::Occupied(_) => self.collided.push((owned(), id)),
         }
-    }
-
-    /// Forgets every key filed with `id`.
-    pub(crate) fn remove(&mut self, id: usize) {
-        self.ids.retain(|_, e| *e != id);
-        self.collided.retain(|(_, e)| *e != id);
     }
 }
 
@@ -431,14 +371,6 @@ impl<'a> Inventory<'a> {
         id
     }
 
-    /// The Node entry with this id, if it is one.
-    fn node_at<'e>(entries: &'e [Entry<'_>], id: EntryId) -> Option<&'e Node> {
-        match &entries.get(id)?.object {
-            Object::Node(node) => Some(node),
-            _ => None,
-        }
-    }
-
     /// The PV entry with this id, if it is one.
     fn pv<'e>(entries: &'e [Entry<'_>], id: EntryId) -> Option<&'e PersistentVolume> {
         entries.get(id).and_then(Entry::as_pv)
@@ -454,15 +386,9 @@ impl<'a> Inventory<'a> {
             }
             Object::Node(node) => {
                 self.nodes.push(id);
-                let entries = &self.entries;
-                let hostname = node.hostname();
-                let holds = |e: EntryId| Self::node_at(entries, e).is_some_and(|node| node_has(node, hostname));
-                self.node_by_hostname.insert(hash_of(hostname), id, holds, |k| k == hostname, || hostname.to_owned());
-                if let Some(name) = node.metadata.name.as_deref().filter(|name| *name != hostname) {
-                    let holds = |e: EntryId| Self::node_at(entries, e).is_some_and(|node| node_has(node, name));
-                    if self.node_by_hostname.get(hash_of(name), holds, |k| k == name).is_none() {
-                        self.node_by_hostname.insert(hash_of(name), id, holds, |k| k == name, || name.to_owned());
-                    }
+                self.node_by_hostname.insert(node.hostname().to_owned(), id);
+                if let Some(name) = node.metadata.name.as_deref().filter(|name| *name != node.hostname()) {
+                    self.node_by_hostname.entry(name.to_owned()).or_insert(id);
                 }
             }
             Object::PersistentVolume(pv, _) => {
@@ -516,7 +442,7 @@ impl<'a> Inventory<'a> {
         self.by_node.remove(id);
         self.unbound_by_class.values_mut().for_each(drop);
         self.classes.retain(|_, e| *e != id);
-        self.node_by_hostname.remove(id);
+        self.node_by_hostname.retain(|_, e| *e != id);
     }
 
     /// The entry an object with this identity has, if any.
@@ -526,11 +452,6 @@ impl<'a> Inventory<'a> {
         let holds = |id: EntryId| self.entries.get(id).is_some_and(|e| identity(&e.reference) == key);
         self.by_identity.get(hash_of(key), holds, |owned| same_identity(owned, key))
     }
-}
-
-/// Whether a node is filed under `key`: its host name, or its name where that differs.
-fn node_has(node: &Node, key: &str) -> bool {
-    node.hostname() == key || node.metadata.name.as_deref() == Some(key)
 }
 
 /// The claim a PV's `claimRef` names, as (namespace, name).
@@ -656,9 +577,10 @@ impl Context for Inventory<'_> {
     }
 
     fn node(&self, hostname: &str) -> Option<&Node> {
-        let holds = |e: EntryId| Self::node_at(&self.entries, e).is_some_and(|node| node_has(node, hostname));
-        let id = self.node_by_hostname.get(hash_of(hostname), holds, |k| k == hostname)?;
-        Self::node_at(&self.entries, id)
+        match &self.entries.get(*self.node_by_hostname.get(hostname)?)?.object {
+            Object::Node(node) => Some(node),
+            _ => None,
+        }
     }
 }
 

@@ -88,13 +88,24 @@ pub struct Outcome {
 pub struct Engine {
     settings: Settings,
     today: Option<Date>,
+    /// The rules on one object the settings switch on (indices into the registry), with their
+    /// levels: worked out once, not for every object.
+    object_rules: Vec<(usize, Severity)>,
 }
 
 impl Engine {
     /// `today` decides which exemptions have expired; `None` treats every dated exemption as expired.
     #[must_use]
     pub fn new(settings: Settings, today: Option<Date>) -> Self {
-        Self { settings, today }
+        let mut object_rules = Vec::new();
+        for (i, rule) in registry::RULES.iter().enumerate() {
+            let meta = rule.meta();
+            if let Some(level) = settings.level(meta.code, meta.name, meta.severity).filter(|_| meta.scope.per_object())
+            {
+                object_rules.push((i, level));
+            }
+        }
+        Self { settings, today, object_rules }
     }
 
     #[must_use]
@@ -236,10 +247,10 @@ impl Engine {
         let check = Check { subject, old, settings: &self.settings };
         let mut report = Report::default();
         let mut violations = Vec::new();
-        for rule in registry::RULES {
+        for &(i, level) in &self.object_rules {
+            let Some(rule) = registry::RULES.get(i) else { continue };
             let meta = rule.meta();
-            let Some(level) = self.settings.level(meta.code, meta.name, meta.severity) else { continue };
-            if !meta.scope.per_object() || (meta.scope == Scope::Update && old.is_none()) {
+            if meta.scope == Scope::Update && old.is_none() {
                 continue;
             }
             violations.clear();

@@ -117,7 +117,12 @@ impl Template {
 
     #[must_use]
     pub fn fits(&self, pv: &PersistentVolume) -> bool {
-        match (self.request, pv.capacity_bytes()) {
+        self.fits_capacity(pv.capacity_bytes())
+    }
+
+    /// [`Template::fits`] for a PV of this capacity ([`PersistentVolume::capacity_bytes`]).
+    fn fits_capacity(&self, capacity: Option<u128>) -> bool {
+        match (self.request, capacity) {
             (Some(request), Some(capacity)) => capacity >= request,
             (None, _) => true,
             (Some(_), None) => false,
@@ -411,8 +416,12 @@ impl Analysis {
             cluster.first_claim = self.claims.len();
             let Some(replicas) = cluster.replicas else { continue };
             for (t, template) in cluster.templates.iter().enumerate() {
+                // `<template>-<statefulset>-<ordinal>`: the prefix formatted once per template.
+                let prefix = format!("{}-{}-", template.name, cluster.statefulset);
                 for ordinal in 0..replicas {
-                    let name = format!("{}-{}-{ordinal}", template.name, cluster.statefulset);
+                    let mut name = String::with_capacity(prefix.len() + 10);
+                    name.push_str(&prefix);
+                    let _ = write!(name, "{ordinal}");
                     let pre_bound = context.volumes_bound_to(&cluster.namespace, &name).to_vec();
                     let volume = pre_bound.iter().copied().find(|&id| {
                         context
@@ -462,8 +471,9 @@ impl Analysis {
                 .unwrap_or_default()
                 .iter()
                 .filter_map(|&id| {
-                    let pv = context.entry(id)?.as_pv()?;
-                    (template.accepts(pv) && template.fits(pv)).then(|| (pv.capacity_bytes().unwrap_or_default(), id))
+                    let pv = context.entry(id)?.as_pv().filter(|pv| template.accepts(pv))?;
+                    let capacity = pv.capacity_bytes();
+                    template.fits_capacity(capacity).then(|| (capacity.unwrap_or_default(), id))
                 })
                 .collect();
             candidates.sort_unstable();

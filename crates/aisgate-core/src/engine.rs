@@ -88,13 +88,24 @@ pub struct Outcome {
 pub struct Engine {
     settings: Settings,
     today: Option<Date>,
+    /// The rules on one object the settings switch on (indices into the registry), with their
+    /// levels: worked out once, not for every object.
+    object_rules: Vec<(usize, Severity)>,
 }
 
 impl Engine {
     /// `today` decides which exemptions have expired; `None` treats every dated exemption as expired.
     #[must_use]
     pub fn new(settings: Settings, today: Option<Date>) -> Self {
-        Self { settings, today }
+        let mut object_rules = Vec::new();
+        for (i, rule) in registry::RULES.iter().enumerate() {
+            let meta = rule.meta();
+            if let Some(level) = settings.level(meta.code, meta.name, meta.severity).filter(|_| meta.scope.per_object())
+            {
+                object_rules.push((i, level));
+            }
+        }
+        Self { settings, today, object_rules }
     }
 
     #[must_use]
@@ -236,10 +247,10 @@ impl Engine {
         let check = Check { subject, old, settings: &self.settings };
         let mut report = Report::default();
         let mut violations = Vec::new();
-        for rule in registry::RULES {
+        for &(i, level) in &self.object_rules {
+            let Some(rule) = registry::RULES.get(i) else { continue };
             let meta = rule.meta();
-            let Some(level) = self.settings.level(meta.code, meta.name, meta.severity) else { continue };
-            if !meta.scope.per_object() || (meta.scope == Scope::Update && old.is_none()) {
+            if meta.scope == Scope::Update && old.is_none() {
                 continue;
             }
             violations.clear();
@@ -392,11 +403,11 @@ pub fn finding_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
 /// The AIS object a context entry is, as [`model::decode`] gives it; `Err`: not an AIS object.
 fn into_subject(entry: Object, settings: &Settings) -> Result<AisObject, Object> {
     match entry {
-        Object::AiStore(ais) => Ok(AisObject::AiStore(*ais)),
-        Object::StatefulSet(sts, Some(workload)) => Ok(AisObject::StatefulSet(*sts, workload)),
-        Object::PersistentVolume(pv, true) => Ok(AisObject::PersistentVolume(*pv)),
+        Object::AiStore(ais) => Ok(AisObject::AiStore(ais)),
+        Object::StatefulSet(sts, Some(workload)) => Ok(AisObject::StatefulSet(sts, workload)),
+        Object::PersistentVolume(pv, true) => Ok(AisObject::PersistentVolume(pv)),
         Object::PersistentVolumeClaim(pvc) if model::is_ais_pvc(&pvc, settings) => {
-            Ok(AisObject::PersistentVolumeClaim(*pvc))
+            Ok(AisObject::PersistentVolumeClaim(pvc))
         }
         other => Err(other),
     }
@@ -405,10 +416,10 @@ fn into_subject(entry: Object, settings: &Settings) -> Result<AisObject, Object>
 /// The context entry of an AIS object (the inverse of [`into_subject`]).
 fn into_entry(ais: AisObject) -> Object {
     match ais {
-        AisObject::AiStore(ais) => Object::AiStore(Box::new(ais)),
-        AisObject::StatefulSet(sts, workload) => Object::StatefulSet(Box::new(sts), Some(workload)),
-        AisObject::PersistentVolume(pv) => Object::PersistentVolume(Box::new(pv), true),
-        AisObject::PersistentVolumeClaim(pvc) => Object::PersistentVolumeClaim(Box::new(pvc)),
+        AisObject::AiStore(ais) => Object::AiStore(ais),
+        AisObject::StatefulSet(sts, workload) => Object::StatefulSet(sts, Some(workload)),
+        AisObject::PersistentVolume(pv) => Object::PersistentVolume(pv, true),
+        AisObject::PersistentVolumeClaim(pvc) => Object::PersistentVolumeClaim(pvc),
     }
 }
 

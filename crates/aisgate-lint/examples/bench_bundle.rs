@@ -8,6 +8,7 @@
 //! cargo run --release -p aisgate-lint --example bench_bundle -- 2000     # one size
 //! cargo run -p aisgate-lint --example bench_bundle -- --quick            # CI: 100 and 1,000, one run
 //! cargo run --release -p aisgate-lint --example bench_bundle -- --lint-only 10000 3   # lint alone, for profilers
+//! cargo run --release -p aisgate-lint --example bench_bundle -- --parse-only 10000 3  # its parsing alone
 //! ```
 //!
 //! Each size runs in a child process of its own, so that each peak memory (`VmHWM`, Linux)
@@ -151,6 +152,18 @@ fn lint_only(targets: usize, runs: usize) {
     }
 }
 
+/// Parses one size `runs` times as `lint` reads (`read::parse_only`) and nothing else: the
+/// baseline of `--lint-only`, for profilers.
+fn parse_only(targets: usize, runs: usize) {
+    let text = generate(targets);
+    let limits = Limits { max_input_bytes: 1 << 30, ..Limits::default() };
+    let inputs = [Input { name: "generated.yaml", text: &text }];
+    for _ in 0..runs {
+        let documents = aisgate_lint::read::parse_only(&inputs, &limits, Parallelism::default());
+        assert_eq!(documents, 2 + 3 * targets);
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if let [flag, targets, runs] = args.as_slice()
@@ -163,6 +176,12 @@ fn main() {
         && flag == "--lint-only"
     {
         lint_only(targets.parse().unwrap_or(1000), runs.parse().unwrap_or(5));
+        return;
+    }
+    if let [flag, targets, runs] = args.as_slice()
+        && flag == "--parse-only"
+    {
+        parse_only(targets.parse().unwrap_or(1000), runs.parse().unwrap_or(5));
         return;
     }
     let quick = args.iter().any(|a| a == "--quick");

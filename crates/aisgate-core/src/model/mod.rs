@@ -125,14 +125,15 @@ impl DecodeError {
     }
 }
 
-/// A decoded AIS object. One lives per check, so variant sizes do not matter.
+/// A decoded AIS object. Boxed as a context's [`Object`](crate::context::Object) is, so
+/// that offline linting checks an object and keeps it for the rules across objects
+/// without copying it (an `AiStore` is over 1 KB, a PV about 400 bytes).
 #[derive(Debug, Clone)]
-#[allow(clippy::large_enum_variant)]
 pub enum AisObject {
-    AiStore(AiStore),
-    StatefulSet(StatefulSet, AisWorkload),
-    PersistentVolume(PersistentVolume),
-    PersistentVolumeClaim(PersistentVolumeClaim),
+    AiStore(Box<AiStore>),
+    StatefulSet(Box<StatefulSet>, AisWorkload),
+    PersistentVolume(Box<PersistentVolume>),
+    PersistentVolumeClaim(Box<PersistentVolumeClaim>),
 }
 
 /// The object under check: its JSON, its typed view and its identity (shared with the
@@ -168,18 +169,18 @@ pub fn decode<'a>(value: &'a Value, settings: &Settings) -> Result<Option<Subjec
         return Ok(None);
     };
     let object = match kind {
-        Kind::AiStore => Some(AisObject::AiStore(decode_as(value)?)),
+        Kind::AiStore => Some(AisObject::AiStore(Box::new(decode_as(value)?))),
         Kind::StatefulSet => {
             let sts: StatefulSet = decode_as(value)?;
-            workload_of(&sts, settings).map(|workload| AisObject::StatefulSet(sts, workload))
+            workload_of(&sts, settings).map(|workload| AisObject::StatefulSet(Box::new(sts), workload))
         }
         Kind::PersistentVolume => {
             let pv: PersistentVolume = decode_as(value)?;
-            is_ais_pv(&pv, settings).then_some(AisObject::PersistentVolume(pv))
+            is_ais_pv(&pv, settings).then(|| AisObject::PersistentVolume(Box::new(pv)))
         }
         Kind::PersistentVolumeClaim => {
             let pvc: PersistentVolumeClaim = decode_as(value)?;
-            is_ais_pvc(&pvc, settings).then_some(AisObject::PersistentVolumeClaim(pvc))
+            is_ais_pvc(&pvc, settings).then(|| AisObject::PersistentVolumeClaim(Box::new(pvc)))
         }
     };
     Ok(object.map(|object| {

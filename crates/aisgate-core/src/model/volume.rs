@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::map::SmallMap;
 use super::meta::Metadata;
-use super::read::{Checked, Present};
+use super::read::{Checked, FromJson, Present, Read};
 
 pub const PV_KIND: &str = "PersistentVolume";
 pub const PVC_KIND: &str = "PersistentVolumeClaim";
@@ -34,7 +34,7 @@ pub struct PvSpec {
     pub iscsi: Option<Present>,
     pub csi: Option<CsiSource>,
     pub claim_ref: Option<ClaimRef>,
-    pub node_affinity: Option<VolumeNodeAffinity>,
+    pub node_affinity: Option<PvNodeAffinity>,
     pub storage_class_name: Option<String>,
     pub persistent_volume_reclaim_policy: Option<String>,
 }
@@ -55,6 +55,75 @@ read_struct!(PvSpec, "struct PvSpec", derived {
     "storageClassName" => storage_class_name,
     "persistentVolumeReclaimPolicy" => persistent_volume_reclaim_policy,
 });
+
+/// A PV's `nodeAffinity` (k8s-openapi's `VolumeNodeAffinity`, read and refused as it is).
+/// Most PVs pin one node: `required` is one term whose one expression is
+/// `kubernetes.io/hostname In [<node>]`. Such an affinity keeps that node alone, in place of
+/// six nested allocations (the selector, its terms, their expressions, key, operator,
+/// values), and is read without them when nothing else is written.
+#[derive(Debug, Clone)]
+pub enum PvNodeAffinity {
+    /// The one node `required` pins (a term's empty `matchFields` is not kept: no rule tells it from none).
+    Pinned(String),
+    /// Any other affinity, as written.
+    Other(VolumeNodeAffinity),
+}
+
+impl FromJson for PvNodeAffinity {
+    fn read(value: &Value) -> Read<Self> {
+        if let Some(node) = pinned_as_written(value) {
+            return Ok(PvNodeAffinity::Pinned(node.to_owned()));
+        }
+        let affinity = VolumeNodeAffinity::read(value)?;
+        Ok(match pinned_of(&affinity) {
+            Some(node) => PvNodeAffinity::Pinned(node.to_owned()),
+            None => PvNodeAffinity::Other(affinity),
+        })
+    }
+}
+
+/// The one key of an object that has only that key.
+fn only<'v>(value: &'v Value, key: &str) -> Option<&'v Value> {
+    match value {
+        Value::Object(map) if map.len() == 1 => map.get(key),
+        _ => None,
+    }
+}
+
+/// The node of an affinity written exactly as `{required: {nodeSelectorTerms:
+/// [{matchExpressions: [{key: kubernetes.io/hostname, operator: In, values: [<node>]}]}]}}`
+/// (no other key anywhere): what the reader would find, read without building it.
+fn pinned_as_written(value: &Value) -> Option<&str> {
+    let required = only(value, "required")?;
+    let [term] = only(required, "nodeSelectorTerms")?.as_array()?.as_slice() else { return None };
+    let [expression] = only(term, "matchExpressions")?.as_array()?.as_slice() else { return None };
+    let Value::Object(expression) = expression else { return None };
+    let is = |key: &str, expected: &str| expression.get(key).and_then(Value::as_str) == Some(expected);
+    if expression.len() != 3 || !is("key", super::statefulset::HOSTNAME_LABEL) || !is("operator", "In") {
+        return None;
+    }
+    match expression.get("values")?.as_array()?.as_slice() {
+        [Value::String(node)] => Some(node),
+        _ => None,
+    }
+}
+
+/// The one node a required node affinity pins by `kubernetes.io/hostname`, if it pins exactly one.
+fn pinned_of(affinity: &VolumeNodeAffinity) -> Option<&str> {
+    let required = affinity.required.as_ref()?;
+    let [term] = required.node_selector_terms.as_slice() else { return None };
+    if term.match_fields.as_ref().is_some_and(|f| !f.is_empty()) {
+        return None;
+    }
+    let [expression] = term.match_expressions.as_deref()? else { return None };
+    if expression.key != super::statefulset::HOSTNAME_LABEL || expression.operator != "In" {
+        return None;
+    }
+    match expression.values.as_deref()? {
+        [node] => Some(node.as_str()),
+        _ => None,
+    }
+}
 
 /// A PV's `hostPath` (k8s-openapi's `HostPathVolumeSource`): its path; `type` is checked, not kept.
 #[derive(Debug, Clone, Default)]
@@ -209,18 +278,10 @@ impl PersistentVolume {
     /// The one node the PV's required node affinity pins by `kubernetes.io/hostname`, if it pins exactly one.
     #[must_use]
     pub fn pinned_node(&self) -> Option<&str> {
-        let required = self.spec.node_affinity.as_ref()?.required.as_ref()?;
-        let [term] = required.node_selector_terms.as_slice() else { return None };
-        if term.match_fields.as_ref().is_some_and(|f| !f.is_empty()) {
-            return None;
-        }
-        let [expression] = term.match_expressions.as_deref()? else { return None };
-        if expression.key != super::statefulset::HOSTNAME_LABEL || expression.operator != "In" {
-            return None;
-        }
-        match expression.values.as_deref()? {
-            [node] => Some(node.as_str()),
-            _ => None,
+        match self.spec.node_affinity.as_ref()? {
+            PvNodeAffinity::Pinned(node) => Some(node),
+            // Read as `Pinned` when it pins one node; asked again all the same.
+            PvNodeAffinity::Other(affinity) => pinned_of(affinity),
         }
     }
 
@@ -247,5 +308,61 @@ impl PersistentVolume {
     #[must_use]
     pub fn class(&self) -> &str {
         self.spec.storage_class_name.as_deref().unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// An affinity pinning one node is read as `Pinned`, written exactly so (read without
+    /// building it) or not; anything else as written; refusals are the full reader's.
+    #[test]
+    fn node_affinity_pinning_one_node_keeps_the_node() {
+        let expression = json!({"key": "kubernetes.io/hostname", "operator": "In", "values": ["n1"]});
+        let affinity = |term: Value| json!({"required": {"nodeSelectorTerms": [term]}});
+        let pinned = |value: &Value| match PvNodeAffinity::read(value) {
+            Ok(PvNodeAffinity::Pinned(node)) => Ok(Some(node)),
+            Ok(PvNodeAffinity::Other(other)) => Ok(pinned_of(&other).map(str::to_owned)),
+            Err(error) => Err(format!("{}: {}", error.path(), error.message)),
+        };
+        let written = affinity(json!({"matchExpressions": [expression]}));
+        assert_eq!(pinned_as_written(&written), Some("n1"));
+        assert_eq!(pinned(&written), Ok(Some("n1".to_owned())));
+        for value in [
+            affinity(json!({"matchExpressions": [expression], "matchFields": []})),
+            affinity(json!({"matchExpressions": [expression], "x": 1})),
+            json!({"required": {"nodeSelectorTerms": [{"matchExpressions": [expression]}], "x": null}}),
+        ] {
+            assert_eq!(pinned_as_written(&value), None, "{value}");
+            assert_eq!(pinned(&value), Ok(Some("n1".to_owned())), "{value}");
+            assert!(matches!(PvNodeAffinity::read(&value), Ok(PvNodeAffinity::Pinned(_))), "{value}");
+        }
+        for value in [
+            affinity(
+                json!({"matchExpressions": [{"key": "kubernetes.io/hostname", "operator": "In", "values": ["a", "b"]}]}),
+            ),
+            affinity(
+                json!({"matchExpressions": [{"key": "kubernetes.io/hostname", "operator": "NotIn", "values": ["a"]}]}),
+            ),
+            affinity(json!({"matchExpressions": [{"key": "zone", "operator": "In", "values": ["a"]}]})),
+            affinity(json!({"matchExpressions": [expression], "matchFields": [expression]})),
+            json!({"required": {"nodeSelectorTerms": [{"matchExpressions": [expression]}, {}]}}),
+            json!({"required": null}),
+            json!({}),
+        ] {
+            assert_eq!(pinned(&value), Ok(None), "{value}");
+        }
+        assert_eq!(
+            pinned(&affinity(json!({"matchExpressions": [{"key": "kubernetes.io/hostname", "operator": "In", "values": [1]}]}))),
+            Err("$.required.nodeSelectorTerms[0].matchExpressions[0].values[0]: invalid type: integer `1`, expected a string"
+                .to_owned())
+        );
+        assert_eq!(
+            pinned(&json!({"required": {"nodeSelectorTerms": {}}})),
+            Err("$.required.nodeSelectorTerms: invalid type: map, expected a sequence".to_owned())
+        );
     }
 }

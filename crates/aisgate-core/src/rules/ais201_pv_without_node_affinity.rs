@@ -1,5 +1,6 @@
 use crate::declare_rule;
 use crate::model::AisObject;
+use crate::model::volume::PvNodeAffinity;
 use crate::path::JsonPath;
 use crate::rule::{Check, Rule, RuleMeta, Violation};
 
@@ -61,7 +62,9 @@ impl Rule for PvWithoutNodeAffinity {
         let Some((source, _)) = pv.disk_path() else { return };
         let path = match &pv.spec.node_affinity {
             None => JsonPath::from_keys("spec"),
-            Some(affinity) if affinity.required.is_none() => JsonPath::from_keys("spec.nodeAffinity"),
+            Some(PvNodeAffinity::Other(affinity)) if affinity.required.is_none() => {
+                JsonPath::from_keys("spec.nodeAffinity")
+            }
             Some(_) => return,
         };
         let message = if source == "local" {

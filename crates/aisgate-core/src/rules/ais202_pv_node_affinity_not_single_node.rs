@@ -3,6 +3,7 @@ use k8s_openapi::api::core::v1::{NodeSelectorRequirement, NodeSelectorTerm};
 use crate::declare_rule;
 use crate::model::AisObject;
 use crate::model::statefulset::HOSTNAME_LABEL;
+use crate::model::volume::PvNodeAffinity;
 use crate::names;
 use crate::path::JsonPath;
 use crate::rule::{Check, Rule, RuleMeta, Violation};
@@ -161,7 +162,9 @@ impl Rule for PvNodeAffinityNotSingleNode {
         if pv.disk_path().is_none() {
             return; // Network and CSI volumes carry zone affinities by design; AIS206 covers them.
         }
-        let Some(required) = pv.spec.node_affinity.as_ref().and_then(|a| a.required.as_ref()) else { return };
+        // One node pinned: one term, which pins it.
+        let Some(PvNodeAffinity::Other(affinity)) = &pv.spec.node_affinity else { return };
+        let Some(required) = affinity.required.as_ref() else { return };
         let terms = &required.node_selector_terms;
         if terms.is_empty() {
             out.push(Violation::new(

@@ -8,7 +8,7 @@ use crate::finding::{Finding, ObjectRef, Severity};
 use crate::model::{self, AisObject, DecodeError, Subject};
 use crate::path::JsonPath;
 use crate::registry;
-use crate::rule::{Check, FixInput, Operation, Rule, Scope, Violation};
+use crate::rule::{Check, FixInput, Kind, Kinds, Operation, Rule, Scope, Violation};
 use crate::settings::{Date, Exemption, Settings};
 
 /// Most rounds of fixing one object; each round fixes what the previous one brought out.
@@ -89,8 +89,8 @@ pub struct Engine {
     settings: Settings,
     today: Option<Date>,
     /// The rules on one object the settings switch on (indices into the registry), with their
-    /// levels: worked out once, not for every object.
-    object_rules: Vec<(usize, Severity)>,
+    /// levels and the kinds they judge: worked out once, not for every object.
+    object_rules: Vec<(usize, Severity, Kinds)>,
 }
 
 impl Engine {
@@ -102,7 +102,7 @@ impl Engine {
             let meta = rule.meta();
             if let Some(level) = settings.level(meta.code, meta.name, meta.severity).filter(|_| meta.scope.per_object())
             {
-                object_rules.push((i, level));
+                object_rules.push((i, level, meta.kinds));
             }
         }
         Self { settings, today, object_rules }
@@ -247,7 +247,14 @@ impl Engine {
         let check = Check { subject, old, settings: &self.settings };
         let mut report = Report::default();
         let mut violations = Vec::new();
-        for &(i, level) in &self.object_rules {
+        let kind = Kind::of(&subject.object);
+        for &(i, level, kinds) in &self.object_rules {
+            // A rule finds nothing on kinds it does not judge: not called (most rules judge
+            // one or two kinds; in the policy module each call is an indirect call that a
+            // fresh instance resolves on first use).
+            if !kinds.contains(kind) {
+                continue;
+            }
             let Some(rule) = registry::RULES.get(i) else { continue };
             let meta = rule.meta();
             if meta.scope == Scope::Update && old.is_none() {

@@ -49,6 +49,58 @@ impl Scope {
     }
 }
 
+/// A kind of object a rule on one object judges: the variants of [`AisObject`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    AiStore,
+    StatefulSet,
+    PersistentVolume,
+    PersistentVolumeClaim,
+}
+
+impl Kind {
+    /// The kind of `object`.
+    #[must_use]
+    pub fn of(object: &AisObject) -> Self {
+        match object {
+            AisObject::AiStore(_) => Kind::AiStore,
+            AisObject::StatefulSet(..) => Kind::StatefulSet,
+            AisObject::PersistentVolume(_) => Kind::PersistentVolume,
+            AisObject::PersistentVolumeClaim(_) => Kind::PersistentVolumeClaim,
+        }
+    }
+}
+
+/// The kinds of object a rule on one object judges (`kinds:` in [`declare_rule!`]): the
+/// engine calls its check on objects of these kinds only. On any other kind the check must
+/// find nothing (a test runs every rule on every fixture and example to prove it): most
+/// rules judge one or two of the four kinds, and each call the engine does not make is, in
+/// the policy module, an indirect call a fresh instance would resolve on first use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Kinds(u8);
+
+impl Kinds {
+    pub const NONE: Kinds = Kinds(0);
+    pub const ALL: Kinds = Kinds(0b1111);
+
+    /// Those of these kinds that are in `kinds`.
+    #[must_use]
+    pub const fn restricted_to(self, kinds: &[Kind]) -> Self {
+        let mut mask = 0;
+        let mut rest = kinds;
+        while let [kind, more @ ..] = rest {
+            mask |= 1 << *kind as u8;
+            rest = more;
+        }
+        Kinds(self.0 & mask)
+    }
+
+    #[must_use]
+    pub const fn contains(self, kind: Kind) -> bool {
+        self.0 & 1 << kind as u8 != 0
+    }
+}
+
 /// The automatic fix a rule offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FixMeta {
@@ -67,6 +119,9 @@ pub struct RuleMeta {
     pub name: &'static str,
     pub severity: Severity,
     pub scope: Scope,
+    /// The kinds of object the rule judges on its own (scopes other than `bundle`); a rule
+    /// that does not declare them is called on every kind.
+    pub kinds: Kinds,
     pub fix: Option<FixMeta>,
     /// One line: what the rule catches.
     pub summary: &'static str,
@@ -171,6 +226,7 @@ pub trait Rule: Sync + std::fmt::Debug {
 ///         name: "host-port-on-shared-node",
 ///         severity: Deny,
 ///         scope: Object,
+///         kinds: [AiStore, StatefulSet],
 ///         summary: "Targets meant to share nodes bind host ports",
 ///         fix: None,
 ///     }
@@ -185,6 +241,7 @@ macro_rules! declare_rule {
             name: $name:literal,
             severity: $severity:ident,
             scope: $scope:ident,
+            $(kinds: [$($kind:ident),* $(,)?],)?
             summary: $summary:literal,
             fix: $fix:expr $(,)?
         }
@@ -202,6 +259,7 @@ macro_rules! declare_rule {
                 name: $name,
                 severity: $crate::finding::Severity::$severity,
                 scope: $crate::rule::Scope::$scope,
+                kinds: $crate::rule::Kinds::ALL $(.restricted_to(&[$($crate::rule::Kind::$kind),*]))?,
                 fix: $fix,
                 summary: $summary,
                 doc: {

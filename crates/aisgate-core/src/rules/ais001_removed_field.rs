@@ -59,6 +59,7 @@ declare_rule! {
         name: "removed-field",
         severity: Deny,
         scope: Object,
+        kinds: [AiStore],
         summary: "A field removed from the AIStore CRD: the API server silently prunes it and the cluster ignores it",
         fix: Some(FixMeta {
             mutation: None,

@@ -66,6 +66,7 @@ declare_rule! {
         name: "deprecated-field",
         severity: Warn,
         scope: Object,
+        kinds: [AiStore],
         summary: "A deprecated AIStore field: hostpathPrefix, stateStorageClass, enableExternalLB, clusterDomain, capabilities",
         fix: Some(FixMeta {
             mutation: Some(Mutation::MigrateDeprecatedFields),

@@ -41,6 +41,7 @@ declare_rule! {
         name: "state-storage-undefined",
         severity: Deny,
         scope: Object,
+        kinds: [AiStore],
         summary: "No state storage, several stateStorage modes, or emptyDir state with shutdownCluster",
         fix: None,
     }

@@ -43,6 +43,7 @@ declare_rule! {
         name: "cluster-size-invalid",
         severity: Deny,
         scope: Object,
+        kinds: [AiStore],
         summary: "No cluster size, a size of 0 or below -1, or size -1 (autoscale) without a nodeSelector",
         fix: None,
     }

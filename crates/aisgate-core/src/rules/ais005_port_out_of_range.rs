@@ -44,6 +44,7 @@ declare_rule! {
         name: "port-out-of-range",
         severity: Deny,
         scope: Object,
+        kinds: [AiStore],
         summary: "An AIStore port outside 1..65535 or a string that is not a number",
         fix: None,
     }

@@ -41,6 +41,7 @@ declare_rule! {
         name: "public-port-mismatch",
         severity: Warn,
         scope: Object,
+        kinds: [AiStore],
         summary: "servicePort or hostPort differs from portPublic, the port clients are redirected to",
         fix: None,
     }

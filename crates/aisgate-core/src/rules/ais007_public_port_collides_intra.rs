@@ -38,6 +38,7 @@ declare_rule! {
         name: "public-port-collides-intra",
         severity: Deny,
         scope: Object,
+        kinds: [AiStore],
         summary: "portPublic equals portIntraControl or portIntraData in one role",
         fix: None,
     }

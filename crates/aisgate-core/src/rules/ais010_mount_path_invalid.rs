@@ -48,6 +48,7 @@ declare_rule! {
         name: "mount-path-invalid",
         severity: Deny,
         scope: Object,
+        kinds: [AiStore],
         summary: "A mount path that is not clean and absolute, or repeats or lies inside another mount's path",
         fix: None,
     }

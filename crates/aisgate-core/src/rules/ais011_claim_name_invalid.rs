@@ -51,6 +51,7 @@ declare_rule! {
         name: "claim-name-invalid",
         severity: Deny,
         scope: Object,
+        kinds: [AiStore, StatefulSet],
         summary: "A claim template, claim or pod name an AIS workload yields is not a valid Kubernetes name",
         fix: None,
     }

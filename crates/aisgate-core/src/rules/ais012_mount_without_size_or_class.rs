@@ -41,6 +41,7 @@ declare_rule! {
         name: "mount-without-size-or-class",
         severity: Warn,
         scope: Object,
+        kinds: [AiStore],
         summary: "A data mount without size (its claim requests no storage) or storageClass (the default class applies)",
         fix: None,
     }

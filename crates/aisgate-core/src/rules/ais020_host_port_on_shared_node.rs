@@ -56,6 +56,7 @@ declare_rule! {
         name: "host-port-on-shared-node",
         severity: Deny,
         scope: Object,
+        kinds: [AiStore, StatefulSet],
         summary: "Targets meant to share a node bind host ports: the second target on a node stays Pending",
         fix: Some(FixMeta {
             mutation: Some(Mutation::StripHostPortOnSharedNodes),

@@ -71,6 +71,7 @@ declare_rule! {
         name: "host-path-on-shared-node",
         severity: Deny,
         scope: Object,
+        kinds: [AiStore, StatefulSet],
         summary: "Targets that may share a node keep data in one hostPath directory: co-located targets overwrite each other",
         fix: None,
     }

@@ -63,6 +63,7 @@ declare_rule! {
         name: "proxy-target-host-port-clash",
         severity: Deny,
         scope: ObjectAndBundle,
+        kinds: [AiStore],
         summary: "Proxies and targets bind the same host port: wherever they meet on a node, one stays Pending",
         fix: None,
     }

@@ -44,6 +44,7 @@ declare_rule! {
         name: "host-network-port-mismatch",
         severity: Deny,
         scope: Object,
+        kinds: [AiStore],
         summary: "Targets on the host network set a hostPort other than their container port: their StatefulSet is refused",
         fix: None,
     }

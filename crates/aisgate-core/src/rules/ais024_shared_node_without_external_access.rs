@@ -47,6 +47,7 @@ declare_rule! {
         name: "shared-node-without-external-access",
         severity: Warn,
         scope: Object,
+        kinds: [AiStore],
         summary: "Targets sharing nodes have no host ports and no externalAccess: only in-cluster clients reach them",
         fix: None,
     }

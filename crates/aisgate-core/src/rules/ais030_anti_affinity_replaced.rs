@@ -60,6 +60,7 @@ declare_rule! {
         name: "anti-affinity-replaced",
         severity: Warn,
         scope: Object,
+        kinds: [AiStore],
         summary: "An AIStore podAntiAffinity replaces the operator's one-per-node default without a required hostname term",
         fix: None,
     }

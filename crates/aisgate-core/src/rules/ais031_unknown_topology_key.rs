@@ -47,6 +47,7 @@ declare_rule! {
         name: "unknown-topology-key",
         severity: Warn,
         scope: Object,
+        kinds: [AiStore, StatefulSet],
         summary: "A required pod anti-affinity term uses a topologyKey nodes do not carry: it never keeps pods apart",
         fix: None,
     }

@@ -40,6 +40,7 @@ declare_rule! {
         name: "pdb-blocks-drain",
         severity: Warn,
         scope: Object,
+        kinds: [AiStore],
         summary: "The target PodDisruptionBudget allows no unavailable target: node drains block forever",
         fix: None,
     }

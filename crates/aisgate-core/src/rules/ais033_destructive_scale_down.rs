@@ -48,6 +48,7 @@ declare_rule! {
         name: "destructive-scale-down",
         severity: Warn,
         scope: Object,
+        kinds: [AiStore],
         summary: "Target scale-down deletes data (decommission) or drops it unmigrated (rebalance disabled)",
         fix: None,
     }

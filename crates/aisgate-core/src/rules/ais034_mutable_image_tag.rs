@@ -38,6 +38,7 @@ declare_rule! {
         name: "mutable-image-tag",
         severity: Warn,
         scope: Object,
+        kinds: [AiStore, StatefulSet],
         summary: "An AIS image uses the tag latest or no tag: pods may run different builds",
         fix: None,
     }

@@ -58,6 +58,7 @@ declare_rule! {
         name: "immutable-field-changed",
         severity: Deny,
         scope: Update,
+        kinds: [AiStore, StatefulSet],
         summary: "An update changes a field the operator or the API server refuses to change on an existing object",
         fix: None,
     }

@@ -75,6 +75,7 @@ declare_rule! {
         name: "missing-pod-anti-affinity",
         severity: Warn,
         scope: Object,
+        kinds: [StatefulSet],
         summary: "AIS proxies or targets with several replicas and no required one-pod-per-node anti-affinity",
         fix: Some(FixMeta {
             mutation: Some(Mutation::AddPodAntiAffinity),

@@ -50,6 +50,7 @@ declare_rule! {
         name: "preferred-anti-affinity-only",
         severity: Warn,
         scope: Object,
+        kinds: [StatefulSet],
         summary: "AIS pods spread only by preferred anti-affinity, which does not guarantee one pod per node",
         fix: None,
     }

@@ -42,6 +42,7 @@ declare_rule! {
         name: "duplicate-host-port",
         severity: Deny,
         scope: Object,
+        kinds: [StatefulSet],
         summary: "Two ports of one AIS pod bind the same host port, host IP and protocol",
         fix: None,
     }

@@ -37,6 +37,7 @@ declare_rule! {
         name: "duplicate-container-port",
         severity: Deny,
         scope: Object,
+        kinds: [StatefulSet],
         summary: "Two ports of one AIS pod share a containerPort and protocol, or a port name",
         fix: None,
     }

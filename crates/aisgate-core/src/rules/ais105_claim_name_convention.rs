@@ -71,6 +71,7 @@ declare_rule! {
         name: "claim-name-convention",
         severity: Warn,
         scope: ObjectAndBundle,
+        kinds: [StatefulSet, PersistentVolume, PersistentVolumeClaim],
         summary: "An AIS claim template, PVC or PV claimRef name does not follow <cluster><mount-path>-<cluster>-target-<i>",
         fix: None,
     }

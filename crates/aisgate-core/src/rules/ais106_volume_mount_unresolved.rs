@@ -37,6 +37,7 @@ declare_rule! {
         name: "volume-mount-unresolved",
         severity: Deny,
         scope: Object,
+        kinds: [StatefulSet],
         summary: "A volumeMount of an AIS StatefulSet names no volume and no volumeClaimTemplate",
         fix: None,
     }

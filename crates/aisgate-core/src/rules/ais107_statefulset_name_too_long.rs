@@ -31,6 +31,7 @@ declare_rule! {
         name: "statefulset-name-too-long",
         severity: Warn,
         scope: Object,
+        kinds: [StatefulSet],
         summary: "An AIS StatefulSet name longer than 52 characters: its pods' controller-revision-hash label overflows",
         fix: None,
     }

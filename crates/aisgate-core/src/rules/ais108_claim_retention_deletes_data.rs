@@ -43,6 +43,7 @@ declare_rule! {
         name: "claim-retention-deletes-data",
         severity: Warn,
         scope: Object,
+        kinds: [AiStore, StatefulSet],
         summary: "An AIS claim retention policy deletes target claims (and possibly their data) on delete or scale-down",
         fix: None,
     }

@@ -47,6 +47,7 @@ declare_rule! {
         name: "pv-without-node-affinity",
         severity: Deny,
         scope: Object,
+        kinds: [PersistentVolume],
         summary: "An AIS hostPath or local PV has no required node affinity: it is not tied to the node holding its disk",
         fix: None,
     }

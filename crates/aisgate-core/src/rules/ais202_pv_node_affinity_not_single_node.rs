@@ -61,6 +61,7 @@ declare_rule! {
         name: "pv-node-affinity-not-single-node",
         severity: Deny,
         scope: Object,
+        kinds: [PersistentVolume],
         summary: "An AIS hostPath or local PV's required node affinity does not pin exactly one node",
         fix: None,
     }

@@ -43,6 +43,7 @@ declare_rule! {
         name: "pv-reclaim-deletes-data",
         severity: Deny,
         scope: Object,
+        kinds: [PersistentVolume],
         summary: "An AIS PV's reclaim policy is Delete or Recycle: releasing its claim destroys the data",
         fix: Some(FixMeta {
             mutation: Some(Mutation::RetainReclaimPolicy),

@@ -44,6 +44,7 @@ declare_rule! {
         name: "access-mode-invalid",
         severity: Deny,
         scope: Object,
+        kinds: [StatefulSet, PersistentVolume, PersistentVolumeClaim],
         summary: "An AIS PV, PVC or claim template does not use exactly one of ReadWriteOnce or ReadWriteOncePod",
         fix: None,
     }

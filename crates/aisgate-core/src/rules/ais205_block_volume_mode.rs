@@ -38,6 +38,7 @@ declare_rule! {
         name: "block-volume-mode",
         severity: Deny,
         scope: Object,
+        kinds: [StatefulSet, PersistentVolume, PersistentVolumeClaim],
         summary: "An AIS PV, PVC or claim template uses volumeMode Block: AIS needs a filesystem with xattrs",
         fix: None,
     }

@@ -44,6 +44,7 @@ declare_rule! {
         name: "pv-network-filesystem",
         severity: Warn,
         scope: Object,
+        kinds: [PersistentVolume],
         summary: "An AIS data PV is backed by network storage (NFS, CephFS, GlusterFS, iSCSI or a networked CSI driver)",
         fix: None,
     }

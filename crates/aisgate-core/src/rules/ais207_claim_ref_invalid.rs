@@ -41,6 +41,7 @@ declare_rule! {
         name: "claim-ref-invalid",
         severity: Deny,
         scope: Object,
+        kinds: [PersistentVolume],
         summary: "An AIS PV's claimRef lacks a namespace or a name, or does not refer to a PersistentVolumeClaim",
         fix: None,
     }

@@ -53,6 +53,7 @@ declare_rule! {
         name: "capacity-invalid",
         severity: Deny,
         scope: Object,
+        kinds: [AiStore, StatefulSet, PersistentVolume, PersistentVolumeClaim],
         summary: "A PV capacity, claim request or mount size is not a positive Kubernetes quantity, or not whole bytes",
         fix: None,
     }

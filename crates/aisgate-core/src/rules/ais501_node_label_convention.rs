@@ -50,6 +50,7 @@ declare_rule! {
         name: "node-label-convention",
         severity: Warn,
         scope: Object,
+        kinds: [StatefulSet],
         summary: "A legacy-chart node selector or node affinity uses an nvidia.com/ais-* node label value other than the chart's",
         fix: None,
     }

@@ -39,6 +39,7 @@ declare_rule! {
         name: "release-name-invalid",
         severity: Deny,
         scope: Object,
+        kinds: [StatefulSet],
         summary: "A legacy AIS Helm release name (label release) that is not a DNS-1123 label",
         fix: None,
     }

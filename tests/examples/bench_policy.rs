@@ -5,6 +5,8 @@
 //! optimises the host (wasmtime, and the native engine the wasm is compared with) as release
 //! does, without its whole-program LTO; the guest is always the shipped module. Reports:
 //! - cold start: a new engine compiling the module, then instantiating it (the median of 5);
+//! - floors: a warm waPC round trip, a fresh instance alone and with a first
+//!   `protocol_version` call;
 //! - per request, warm `validate` on one long-lived instance, `validate` on a fresh
 //!   instance of the compiled module (policy-server's per-request path), and the same
 //!   request through `aisgate_policy::validate` natively (the wasm/native ratio); both
@@ -93,6 +95,8 @@ fn header(title: &str) {
 /// What one module measured: cold start, then per case warm, fresh and native figures.
 struct Measured {
     cold_start: Duration,
+    /// p50 of a fresh instance without a call.
+    fresh_alone: Duration,
     warm: Vec<Summary>,
     fresh: Vec<Summary>,
     native: Vec<Summary>,
@@ -123,7 +127,8 @@ fn run(module: &[u8], cases: &[Case], native: bool, iterations: &Iterations) -> 
         cold[0].0,
         cold[cold.len() - 1].0,
     );
-    let mut measured = Measured { cold_start, warm: vec![], fresh: vec![], native: vec![] };
+    let mut measured =
+        Measured { cold_start, fresh_alone: Duration::ZERO, warm: vec![], fresh: vec![], native: vec![] };
     header("floors: what every request pays before the policy's own work");
     let round_trip = Summary::of(time(iterations.warm, || {
         std::hint::black_box(host.call_bytes("protocol_version", b"").unwrap());
@@ -133,6 +138,12 @@ fn run(module: &[u8], cases: &[Case], native: bool, iterations: &Iterations) -> 
         std::hint::black_box(compiled.instantiate(Cluster::default()));
     }));
     println!("{:<46} {:>6}  {rehydrate}", "fresh instance alone (no call)", 0);
+    measured.fresh_alone = rehydrate.p50;
+    let first_round_trip = Summary::of(time(iterations.fresh, || {
+        let host: PolicyHost = compiled.instantiate(Cluster::default());
+        std::hint::black_box(host.call_bytes("protocol_version", b"").unwrap());
+    }));
+    println!("{:<46} {:>6}  {first_round_trip}", "fresh instance + protocol_version", 0);
     header("warm validate (one instance)");
     for case in cases {
         let answer = host.call_raw("validate", &case.payload).unwrap();
@@ -226,5 +237,14 @@ fn main() {
         println!("{:<46} {:>6.2}x", "cold start", ratio(ours.cold_start, anchor.cold_start));
         println!("{:<46} {:>6.2}x", "warm validate", ratio(ours.warm[0].p50, anchor.warm[0].p50));
         println!("{:<46} {:>6.2}x", "fresh instance + validate", ratio(ours.fresh[0].p50, anchor.fresh[0].p50));
+        // The first call's own cost: what a fresh instance adds to the instance alone.
+        let first_call = |m: &Measured| m.fresh[0].p50.saturating_sub(m.fresh_alone);
+        println!(
+            "{:<46} {:>6.2}x ({:.1?} against {:.1?})",
+            "first validate (fresh + validate - alone)",
+            ratio(first_call(&ours), first_call(&anchor)),
+            first_call(&ours),
+            first_call(&anchor)
+        );
     }
 }

@@ -7,11 +7,10 @@
 //! Kubernetes lookups plus the object under admission. Nothing here reads files or calls
 //! hosts.
 
-use std::cell::OnceCell;
 use std::collections::hash_map::Entry as Slot;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, DefaultHasher, Hash, Hasher};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde_json::Value;
 
@@ -43,8 +42,9 @@ pub enum Object {
 
 /// Gives back the JSON of an object a context holds only decoded (by its origin): offline
 /// linting keeps the typed objects of a large bundle, not every document's JSON, and reads
-/// again only the objects a finding is about.
-pub trait RawSource {
+/// again only the objects a finding is about. `Sync`: the rules across objects may run on
+/// several threads over one context.
+pub trait RawSource: Sync {
     /// The JSON of the object with this origin; `None` if it cannot be read again.
     fn raw(&self, origin: usize) -> Option<Value>;
 }
@@ -52,7 +52,7 @@ pub trait RawSource {
 /// An entry's JSON: held by the caller, or read again on first use.
 enum Raw<'a> {
     Given(&'a Value),
-    Lazy(&'a dyn RawSource, OnceCell<Value>),
+    Lazy(&'a dyn RawSource, OnceLock<Value>),
 }
 
 impl std::fmt::Debug for Raw<'_> {
@@ -351,7 +351,7 @@ impl<'a> Inventory<'a> {
     /// Adds an object decoded by [`decode_entry`], whose JSON `source` gives back when a
     /// rule or an exemption asks for it.
     pub fn insert_decoded(&mut self, decoded: Decoded, source: &'a dyn RawSource, origin: usize) -> EntryId {
-        self.add(decoded, Raw::Lazy(source, OnceCell::new()), origin)
+        self.add(decoded, Raw::Lazy(source, OnceLock::new()), origin)
     }
 
     fn add(&mut self, decoded: Decoded, raw: Raw<'a>, origin: usize) -> EntryId {

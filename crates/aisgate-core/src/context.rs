@@ -445,6 +445,13 @@ impl<'a> Inventory<'a> {
         self.node_by_hostname.retain(|_, e| *e != id);
     }
 
+    /// The entries, the indexes dropped: for a caller that drops a large inventory's typed
+    /// objects on several threads.
+    #[must_use]
+    pub fn into_entries(self) -> Vec<Entry<'a>> {
+        self.entries
+    }
+
     /// The entry an object with this identity has, if any.
     #[must_use]
     pub fn find(&self, reference: &ObjectRef) -> Option<EntryId> {

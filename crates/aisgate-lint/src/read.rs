@@ -546,6 +546,23 @@ impl Read<'_> {
         report
     }
 
+    /// Drops `inventory` (from [`Read::inventory`]): a large one's typed objects half on
+    /// another thread, where threads can start (freeing them takes about as long as the rules
+    /// across objects).
+    pub fn drop_inventory(&self, inventory: Inventory<'_>) {
+        let Parallelism { threads, min_parallel_objects, .. } = self.parallelism;
+        if threads <= 1 || inventory.len() < min_parallel_objects {
+            return;
+        }
+        let mut first = inventory.into_entries();
+        let second = first.split_off(first.len() / 2);
+        std::thread::scope(|scope| {
+            // Where the thread cannot start, its half is dropped here.
+            let _ = std::thread::Builder::new().spawn_scoped(scope, move || drop(second));
+            drop(first);
+        });
+    }
+
     /// The findings of the rules across objects, as [`Engine::check_bundle_with`] gives them;
     /// the rules run on the threads of [`Parallelism`] when there are enough objects.
     fn check_bundle(&self, engine: &Engine, inventory: &Inventory<'_>, analysis: &Analysis) -> Vec<BundleFinding> {

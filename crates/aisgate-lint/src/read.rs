@@ -494,12 +494,11 @@ impl Read<'_> {
     #[must_use]
     pub fn inventory(&self) -> Inventory<'_> {
         let decoded = std::mem::take(&mut *lock(&self.decoded));
-        let mut inventory = Inventory::with_capacity(decoded.iter().flatten().count());
-        for (origin, decoded) in decoded.into_iter().enumerate() {
-            if let Some(decoded) = decoded {
-                inventory.insert_decoded(decoded, self, origin);
-            }
-        }
+        let objects = decoded.iter().flatten().count();
+        let mut inventory = Inventory::with_capacity(objects);
+        let Parallelism { threads, min_parallel_objects, .. } = self.parallelism;
+        let decoded = decoded.into_iter().enumerate().filter_map(|(origin, decoded)| Some((decoded?, origin)));
+        inventory.insert_all_decoded(decoded, self, threads > 1 && objects >= min_parallel_objects);
         inventory
     }
 

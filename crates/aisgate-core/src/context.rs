@@ -7,11 +7,10 @@
 //! Kubernetes lookups plus the object under admission. Nothing here reads files or calls
 //! hosts.
 
-use std::cell::OnceCell;
 use std::collections::hash_map::Entry as Slot;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, DefaultHasher, Hash, Hasher};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde_json::Value;
 
@@ -43,8 +42,9 @@ pub enum Object {
 
 /// Gives back the JSON of an object a context holds only decoded (by its origin): offline
 /// linting keeps the typed objects of a large bundle, not every document's JSON, and reads
-/// again only the objects a finding is about.
-pub trait RawSource {
+/// again only the objects a finding is about. `Sync`: the rules across objects may run on
+/// several threads over one context.
+pub trait RawSource: Sync {
     /// The JSON of the object with this origin; `None` if it cannot be read again.
     fn raw(&self, origin: usize) -> Option<Value>;
 }
@@ -52,7 +52,7 @@ pub trait RawSource {
 /// An entry's JSON: held by the caller, or read again on first use.
 enum Raw<'a> {
     Given(&'a Value),
-    Lazy(&'a dyn RawSource, OnceCell<Value>),
+    Lazy(&'a dyn RawSource, OnceLock<Value>),
 }
 
 impl std::fmt::Debug for Raw<'_> {
@@ -351,7 +351,7 @@ impl<'a> Inventory<'a> {
     /// Adds an object decoded by [`decode_entry`], whose JSON `source` gives back when a
     /// rule or an exemption asks for it.
     pub fn insert_decoded(&mut self, decoded: Decoded, source: &'a dyn RawSource, origin: usize) -> EntryId {
-        self.add(decoded, Raw::Lazy(source, OnceCell::new()), origin)
+        self.add(decoded, Raw::Lazy(source, OnceLock::new()), origin)
     }
 
     fn add(&mut self, decoded: Decoded, raw: Raw<'a>, origin: usize) -> EntryId {
@@ -366,9 +366,73 @@ impl<'a> Inventory<'a> {
         if let Some(existing) = existing {
             self.forget(existing);
         }
-        self.index(id, &object, &reference);
+        let entries = std::mem::take(&mut self.entries);
+        self.index(&entries, id, &object, &reference);
+        self.entries = entries;
         self.entries.push(Entry { raw, object, reference, origin });
         id
+    }
+
+    /// Adds objects decoded by [`decode_entry`] to an empty inventory, with their origins, as
+    /// [`Inventory::insert_decoded`] one by one would. With `parallel` (where threads can
+    /// start), identities are filed on another thread while this one fills the other
+    /// indexes (reading a large bundle's typed objects again is mostly waiting for memory);
+    /// when two objects share an identity, it files them one by one after all.
+    pub fn insert_all_decoded(
+        &mut self,
+        decoded: impl IntoIterator<Item = (Decoded, usize)>,
+        source: &'a dyn RawSource,
+        parallel: bool,
+    ) {
+        let decoded = decoded.into_iter();
+        if !parallel || !self.entries.is_empty() {
+            for (decoded, origin) in decoded {
+                self.insert_decoded(decoded, source, origin);
+            }
+            return;
+        }
+        let mut entries = std::mem::take(&mut self.entries);
+        entries.extend(decoded.map(|(Decoded { object, reference }, origin)| Entry {
+            raw: Raw::Lazy(source, OnceLock::new()),
+            object,
+            reference,
+            origin,
+        }));
+        // Files every identity; `None` when one was already filed.
+        let identities = |mut by_identity: ByHashOne<OwnedIdentity>| {
+            for (id, entry) in entries.iter().enumerate() {
+                let key = identity(&entry.reference);
+                let hash = hash_of(key);
+                let holds = |id: EntryId| entries.get(id).is_some_and(|e| identity(&e.reference) == key);
+                if by_identity.get(hash, holds, |owned| same_identity(owned, key)).is_some() {
+                    return None;
+                }
+                by_identity.insert(hash, id, holds, |owned| same_identity(owned, key), || owned_identity(key));
+            }
+            Some(by_identity)
+        };
+        let identities = &identities;
+        let filed = std::thread::scope(|scope| {
+            let filing = std::thread::Builder::new().spawn_scoped(scope, move || identities(ByHashOne::default()));
+            for (id, entry) in entries.iter().enumerate() {
+                self.index(&entries, id, &entry.object, &entry.reference);
+            }
+            // Where the thread could not start, this one files the identities.
+            match filing {
+                Ok(filing) => filing.join().ok().flatten(),
+                Err(_) => identities(ByHashOne::default()),
+            }
+        });
+        if let Some(by_identity) = filed {
+            self.entries = entries;
+            self.by_identity = by_identity;
+        } else {
+            let capacity = entries.len();
+            *self = Self::with_capacity(capacity);
+            for Entry { object, reference, origin, .. } in entries {
+                self.insert_decoded(Decoded { object, reference }, source, origin);
+            }
+        }
     }
 
     /// The PV entry with this id, if it is one.
@@ -376,7 +440,8 @@ impl<'a> Inventory<'a> {
         entries.get(id).and_then(Entry::as_pv)
     }
 
-    fn index(&mut self, id: EntryId, object: &Object, reference: &ObjectRef) {
+    /// Files entry `id` in the indexes but identity; `entries` are those before it (at least).
+    fn index(&mut self, entries: &[Entry<'_>], id: EntryId, object: &Object, reference: &ObjectRef) {
         match object {
             Object::AiStore(_) => self.aistores.push(id),
             Object::StatefulSet(..) => self.stateful_sets.push(id),
@@ -399,7 +464,6 @@ impl<'a> Inventory<'a> {
                         self.volume_classes.insert(pv.class().to_owned(), 1);
                     }
                 }
-                let entries = &self.entries;
                 match &pv.spec.claim_ref {
                     Some(claim) => {
                         let key =
@@ -443,6 +507,13 @@ impl<'a> Inventory<'a> {
         self.unbound_by_class.values_mut().for_each(drop);
         self.classes.retain(|_, e| *e != id);
         self.node_by_hostname.retain(|_, e| *e != id);
+    }
+
+    /// The entries, the indexes dropped: for a caller that drops a large inventory's typed
+    /// objects on several threads.
+    #[must_use]
+    pub fn into_entries(self) -> Vec<Entry<'a>> {
+        self.entries
     }
 
     /// The entry an object with this identity has, if any.

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::bundle::{Analysis, BundleCheck};
+use crate::bundle::{Analysis, BundleCheck, BundleViolation};
 use crate::context::{Context, Decoded, EntryId, Object, decode_entry};
 use crate::finding::{Finding, ObjectRef, Severity};
 use crate::model::{self, AisObject, DecodeError, Subject};
@@ -54,6 +54,27 @@ pub struct BundleFinding {
     pub related: Vec<EntryId>,
     /// The reason of the exemption that accepts it, if one does.
     pub suppressed: Option<String>,
+}
+
+/// A rule across objects the settings switch on, with its level ([`Engine::bundle_rules`]).
+#[derive(Debug, Clone, Copy)]
+pub struct BundleRule {
+    rule: &'static dyn Rule,
+    level: Severity,
+}
+
+/// Puts findings of rules across objects in the order [`Engine::check_bundle`] gives them
+/// (by object, code, path and message) and drops repeats.
+pub fn sort_bundle_findings(findings: &mut Vec<BundleFinding>) {
+    findings.sort_by(|a, b| {
+        (a.subject, a.finding.code, &a.finding.path, &a.finding.message).cmp(&(
+            b.subject,
+            b.finding.code,
+            &b.finding.path,
+            &b.finding.message,
+        ))
+    });
+    findings.dedup_by(|a, b| a.subject == b.subject && a.finding == b.finding);
 }
 
 /// One change a fix made.
@@ -313,64 +334,87 @@ impl Engine {
         self.run_bundle_rules(&rules, context, analysis)
     }
 
-    /// The rules across objects the settings switch on, with their levels.
-    fn bundle_rules(&self) -> Vec<(&'static dyn Rule, Severity)> {
+    /// The rules across objects the settings switch on, with their levels, in the order
+    /// [`Engine::check_bundle_with`] runs them; [`Engine::check_bundle_rule`] runs one.
+    #[must_use]
+    pub fn bundle_rules(&self) -> Vec<BundleRule> {
         registry::RULES
             .iter()
             .filter(|rule| rule.meta().scope.across_objects())
             .filter_map(|rule| {
                 let meta = rule.meta();
-                self.settings.level(meta.code, meta.name, meta.severity).map(|level| (rule.rule(), level))
+                self.settings
+                    .level(meta.code, meta.name, meta.severity)
+                    .map(|level| BundleRule { rule: rule.rule(), level })
             })
             .collect()
     }
 
-    fn run_bundle_rules(
+    /// The findings of one rule across objects, unsorted. Every rule reads the context and
+    /// the analysis only, so callers may run them on several threads: the findings of every
+    /// rule of [`Engine::bundle_rules`], in that order, put in order by
+    /// [`sort_bundle_findings`], are those of [`Engine::check_bundle_with`].
+    #[must_use]
+    pub fn check_bundle_rule(
         &self,
-        rules: &[(&'static dyn Rule, Severity)],
+        rule: BundleRule,
         context: &dyn Context,
         analysis: &Analysis,
     ) -> Vec<BundleFinding> {
+        let mut out = Vec::new();
+        self.run_bundle_rule(
+            rule,
+            &BundleCheck { context, analysis, settings: &self.settings },
+            &mut Vec::new(),
+            &mut out,
+        );
+        out
+    }
+
+    fn run_bundle_rules(&self, rules: &[BundleRule], context: &dyn Context, analysis: &Analysis) -> Vec<BundleFinding> {
         let check = BundleCheck { context, analysis, settings: &self.settings };
         let mut out = Vec::new();
         let mut violations = Vec::new();
-        for &(rule, level) in rules {
-            let meta = rule.meta();
-            violations.clear();
-            rule.check_bundle(&check, &mut violations);
-            for violation in violations.drain(..) {
-                let Some(entry) = context.entry(violation.subject) else { continue };
-                let mut related: Vec<EntryId> =
-                    violation.related.into_iter().filter(|&id| id != violation.subject).collect();
-                related.sort_unstable();
-                related.dedup();
-                let finding = Finding {
-                    code: meta.code,
-                    rule: meta.name,
-                    severity: violation.at_most.map_or(level, |cap| cap.min(level)),
-                    message: violation.message,
-                    object: ObjectRef::clone(&entry.reference),
-                    path: violation.path,
-                    related: related
-                        .iter()
-                        .filter_map(|&id| context.entry(id))
-                        .map(|e| ObjectRef::clone(&e.reference))
-                        .collect(),
-                };
-                let suppressed = self.exemption_for(&finding, || entry.raw()).map(|e| e.reason.clone());
-                out.push(BundleFinding { subject: violation.subject, finding, related, suppressed });
-            }
+        for &rule in rules {
+            self.run_bundle_rule(rule, &check, &mut violations, &mut out);
         }
-        out.sort_by(|a, b| {
-            (a.subject, a.finding.code, &a.finding.path, &a.finding.message).cmp(&(
-                b.subject,
-                b.finding.code,
-                &b.finding.path,
-                &b.finding.message,
-            ))
-        });
-        out.dedup_by(|a, b| a.subject == b.subject && a.finding == b.finding);
+        sort_bundle_findings(&mut out);
         out
+    }
+
+    fn run_bundle_rule(
+        &self,
+        BundleRule { rule, level }: BundleRule,
+        check: &BundleCheck<'_>,
+        violations: &mut Vec<BundleViolation>,
+        out: &mut Vec<BundleFinding>,
+    ) {
+        let meta = rule.meta();
+        let context = check.context;
+        violations.clear();
+        rule.check_bundle(check, violations);
+        for violation in violations.drain(..) {
+            let Some(entry) = context.entry(violation.subject) else { continue };
+            let mut related: Vec<EntryId> =
+                violation.related.into_iter().filter(|&id| id != violation.subject).collect();
+            related.sort_unstable();
+            related.dedup();
+            let finding = Finding {
+                code: meta.code,
+                rule: meta.name,
+                severity: violation.at_most.map_or(level, |cap| cap.min(level)),
+                message: violation.message,
+                object: ObjectRef::clone(&entry.reference),
+                path: violation.path,
+                related: related
+                    .iter()
+                    .filter_map(|&id| context.entry(id))
+                    .map(|e| ObjectRef::clone(&e.reference))
+                    .collect(),
+            };
+            let suppressed = self.exemption_for(&finding, || entry.raw()).map(|e| e.reason.clone());
+            out.push(BundleFinding { subject: violation.subject, finding, related, suppressed });
+        }
     }
 
     /// The exemption that accepts `finding`, if any; `raw` (the object's JSON) is asked for

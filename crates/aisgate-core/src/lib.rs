@@ -24,7 +24,7 @@ pub mod settings;
 mod testing;
 
 pub use context::{Context, Inventory};
-pub use engine::{BundleFinding, Change, Engine, FixScope, Outcome, Report, Suppressed};
+pub use engine::{BundleFinding, BundleRule, Change, Engine, FixScope, Outcome, Report, Suppressed};
 pub use finding::{Finding, ObjectRef, Severity};
 pub use model::DecodeError;
 pub use path::JsonPath;

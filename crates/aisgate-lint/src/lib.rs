@@ -242,7 +242,10 @@ pub fn lint(engine: &Engine, inputs: &[Input<'_>], old: &[Input<'_>], limits: &L
     let read = read(engine, inputs, old, limits);
     let inventory = read.inventory();
     let analysis = Analysis::new(&inventory, engine.settings());
-    read.judge(engine, &inventory, &analysis)
+    let report = read.judge(engine, &inventory, &analysis);
+    drop(analysis);
+    read.drop_inventory(inventory);
+    report
 }
 
 /// Previous versions of objects, by identity (`--old`).

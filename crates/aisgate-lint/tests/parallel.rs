@@ -1,6 +1,7 @@
 //! Reading split into parts on several threads gives the report one reader gives: every
 //! fixture and example alone, and all of them as one stream (where a part may start after
-//! a syntax error, or hold a bundle finding whose document is read again).
+//! a syntax error, or hold a bundle finding whose document is read again); the rules across
+//! objects run on several threads too.
 
 mod common;
 
@@ -21,9 +22,9 @@ fn lint(inputs: &[Input<'_>], parallelism: Parallelism) -> (String, Vec<String>)
     (serde_json::to_string_pretty(&report).unwrap(), objects)
 }
 
-const ONE: Parallelism = Parallelism { threads: 1, min_part_bytes: usize::MAX };
-/// A part per document marker, on three threads.
-const MANY: Parallelism = Parallelism { threads: 3, min_part_bytes: 1 };
+const ONE: Parallelism = Parallelism { threads: 1, min_part_bytes: usize::MAX, min_parallel_objects: usize::MAX };
+/// A part per document marker, on three threads; the rules across objects on three threads too.
+const MANY: Parallelism = Parallelism { threads: 3, min_part_bytes: 1, min_parallel_objects: 1 };
 
 #[test]
 fn split_reading_reports_what_one_reader_reports() {

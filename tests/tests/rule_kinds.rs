@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use aisgate_core::registry::RULES;
-use aisgate_core::rule::{Check, Kind, Kinds};
+use aisgate_core::rule::{Check, Kinds};
 use aisgate_core::{Engine, Settings};
 use aisgate_tests::fixtures::{all_fixtures, all_scenarios, repo_root};
 use serde_json::Value;
@@ -83,7 +83,7 @@ fn every_rule_finds_nothing_on_kinds_it_does_not_declare() {
     for sample in &samples {
         let engine = Engine::new(sample.settings.clone(), None);
         let Ok(Some(subject)) = engine.decode(&sample.object) else { continue };
-        let kind = Kind::of(&subject.object);
+        let kind = subject.object.kind();
         judged[kind as usize] += 1;
         let old = sample.old.as_ref().and_then(|old| engine.decode(old).ok().flatten());
         let olds = [None, Some(&subject), old.as_ref()];

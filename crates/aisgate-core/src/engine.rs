@@ -8,7 +8,7 @@ use crate::finding::{Finding, ObjectRef, Severity};
 use crate::model::{self, AisObject, DecodeError, Subject};
 use crate::path::JsonPath;
 use crate::registry;
-use crate::rule::{Check, FixInput, Kind, Kinds, Operation, Rule, Scope, Violation};
+use crate::rule::{Check, FixInput, Kinds, Operation, Rule, Scope, Violation};
 use crate::settings::{Date, Exemption, Settings};
 
 /// Most rounds of fixing one object; each round fixes what the previous one brought out.
@@ -268,7 +268,7 @@ impl Engine {
         let check = Check { subject, old, settings: &self.settings };
         let mut report = Report::default();
         let mut violations = Vec::new();
-        let kind = Kind::of(&subject.object);
+        let kind = subject.object.kind();
         for &(i, level, kinds) in &self.object_rules {
             // A rule finds nothing on kinds it does not judge: not called (most rules judge
             // one or two kinds; in the policy module each call is an indirect call that a

@@ -7,6 +7,7 @@
 use serde_json::Value;
 
 use crate::finding::Severity;
+pub use crate::model::Kind;
 use crate::model::{AisObject, Subject};
 use crate::path::JsonPath;
 use crate::settings::{Mutation, Settings};
@@ -45,28 +46,6 @@ impl Scope {
             Scope::Update => "update",
             Scope::Bundle => "bundle",
             Scope::ObjectAndBundle => "object / bundle",
-        }
-    }
-}
-
-/// A kind of object a rule on one object judges: the variants of [`AisObject`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    AiStore,
-    StatefulSet,
-    PersistentVolume,
-    PersistentVolumeClaim,
-}
-
-impl Kind {
-    /// The kind of `object`.
-    #[must_use]
-    pub fn of(object: &AisObject) -> Self {
-        match object {
-            AisObject::AiStore(_) => Kind::AiStore,
-            AisObject::StatefulSet(..) => Kind::StatefulSet,
-            AisObject::PersistentVolume(_) => Kind::PersistentVolume,
-            AisObject::PersistentVolumeClaim(_) => Kind::PersistentVolumeClaim,
         }
     }
 }

@@ -136,6 +136,19 @@ pub enum AisObject {
     PersistentVolumeClaim(Box<PersistentVolumeClaim>),
 }
 
+impl AisObject {
+    /// The kind of this object.
+    #[must_use]
+    pub fn kind(&self) -> Kind {
+        match self {
+            AisObject::AiStore(_) => Kind::AiStore,
+            AisObject::StatefulSet(..) => Kind::StatefulSet,
+            AisObject::PersistentVolume(_) => Kind::PersistentVolume,
+            AisObject::PersistentVolumeClaim(_) => Kind::PersistentVolumeClaim,
+        }
+    }
+}
+
 /// The object under check: its JSON, its typed view and its identity (shared with the
 /// report and the context that hold the object, so it is made once).
 #[derive(Debug, Clone)]

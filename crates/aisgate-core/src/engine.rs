@@ -7,8 +7,8 @@ use crate::context::{Context, Decoded, EntryId, Object, decode_entry};
 use crate::finding::{Finding, ObjectRef, Severity};
 use crate::model::{self, AisObject, DecodeError, Subject};
 use crate::path::JsonPath;
-use crate::registry;
-use crate::rule::{Check, FixInput, Kinds, Operation, Rule, Scope, Violation};
+use crate::registry::{self, Registered};
+use crate::rule::{Check, FixInput, Operation, Rule, Scope, Violation};
 use crate::settings::{Date, Exemption, Settings};
 
 /// Most rounds of fixing one object; each round fixes what the previous one brought out.
@@ -109,9 +109,9 @@ pub struct Outcome {
 pub struct Engine {
     settings: Settings,
     today: Option<Date>,
-    /// The rules on one object the settings switch on (indices into the registry), with their
-    /// levels and the kinds they judge: worked out once, not for every object.
-    object_rules: Vec<(usize, Severity, Kinds)>,
+    /// The rules on one object the settings switch on, with their levels: worked out once,
+    /// not for every object.
+    object_rules: Vec<(&'static Registered, Severity)>,
 }
 
 impl Engine {
@@ -119,11 +119,11 @@ impl Engine {
     #[must_use]
     pub fn new(settings: Settings, today: Option<Date>) -> Self {
         let mut object_rules = Vec::new();
-        for (i, rule) in registry::RULES.iter().enumerate() {
+        for &rule in registry::RULES {
             let meta = rule.meta();
             if let Some(level) = settings.level(meta.code, meta.name, meta.severity).filter(|_| meta.scope.per_object())
             {
-                object_rules.push((i, level, meta.kinds));
+                object_rules.push((rule, level));
             }
         }
         Self { settings, today, object_rules }
@@ -269,15 +269,14 @@ impl Engine {
         let mut report = Report::default();
         let mut violations = Vec::new();
         let kind = subject.object.kind();
-        for &(i, level, kinds) in &self.object_rules {
+        for &(rule, level) in &self.object_rules {
+            let meta = rule.meta();
             // A rule finds nothing on kinds it does not judge: not called (most rules judge
             // one or two kinds; in the policy module each call is an indirect call that a
             // fresh instance resolves on first use).
-            if !kinds.contains(kind) {
+            if !meta.kinds.contains(kind) {
                 continue;
             }
-            let Some(rule) = registry::RULES.get(i) else { continue };
-            let meta = rule.meta();
             if meta.scope == Scope::Update && old.is_none() {
                 continue;
             }

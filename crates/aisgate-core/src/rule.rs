@@ -60,7 +60,7 @@ pub struct Kinds(u8);
 
 impl Kinds {
     pub const NONE: Kinds = Kinds(0);
-    pub const ALL: Kinds = Kinds(0b1111);
+    pub const ALL: Kinds = Kinds(u8::MAX).restricted_to(&Kind::ALL);
 
     /// Those of these kinds that are in `kinds`.
     #[must_use]

@@ -57,6 +57,12 @@ impl Parallelism {
     fn parts(self, text: &str) -> Vec<Range<usize>> {
         source::split(text, (text.len() / self.min_part_bytes.max(1)).clamp(1, self.threads.max(1)))
     }
+
+    /// The threads the work after reading gets for this many objects: one below
+    /// `min_parallel_objects`.
+    fn threads_for(self, objects: usize) -> usize {
+        if objects < self.min_parallel_objects { 1 } else { self.threads.max(1) }
+    }
 }
 
 /// One object as read: judged on its own, and what the rules across objects need of it.
@@ -496,9 +502,8 @@ impl Read<'_> {
         let decoded = std::mem::take(&mut *lock(&self.decoded));
         let objects = decoded.iter().flatten().count();
         let mut inventory = Inventory::with_capacity(objects);
-        let Parallelism { threads, min_parallel_objects, .. } = self.parallelism;
         let decoded = decoded.into_iter().enumerate().filter_map(|(origin, decoded)| Some((decoded?, origin)));
-        inventory.insert_all_decoded(decoded, self, threads > 1 && objects >= min_parallel_objects);
+        inventory.insert_all_decoded(decoded, self, self.parallelism.threads_for(objects) > 1);
         inventory
     }
 
@@ -549,8 +554,7 @@ impl Read<'_> {
     /// another thread, where threads can start (freeing them takes about as long as the rules
     /// across objects).
     pub fn drop_inventory(&self, inventory: Inventory<'_>) {
-        let Parallelism { threads, min_parallel_objects, .. } = self.parallelism;
-        if threads <= 1 || inventory.len() < min_parallel_objects {
+        if self.parallelism.threads_for(inventory.len()) <= 1 {
             return;
         }
         let mut first = inventory.into_entries();
@@ -568,8 +572,7 @@ impl Read<'_> {
         if inventory.is_empty() {
             return Vec::new();
         }
-        let Parallelism { threads, min_parallel_objects, .. } = self.parallelism;
-        let threads = if inventory.len() < min_parallel_objects { 1 } else { threads };
+        let threads = self.parallelism.threads_for(inventory.len());
         let rules = engine.bundle_rules();
         let mut found: Vec<BundleFinding> =
             run_parallel(&rules, threads, |&rule| engine.check_bundle_rule(rule, inventory, analysis))

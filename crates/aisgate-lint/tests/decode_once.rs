@@ -5,12 +5,10 @@
 
 mod common;
 
-use std::path::Path;
-
 use aisgate_core::context::decode_entry;
 use aisgate_core::{Engine, Settings};
 use aisgate_lint::{Limits, source};
-use common::yaml_files;
+use common::fixture_and_example_files;
 use serde_json::{Value, json};
 
 fn assert_same(engine: &Engine, object: &Value, old: Option<&Value>, what: &str) {
@@ -22,11 +20,7 @@ fn assert_same(engine: &Engine, object: &Value, old: Option<&Value>, what: &str)
 
 #[test]
 fn decoding_once_answers_what_checking_and_decoding_answer() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let mut files = Vec::new();
-    for dir in ["fixtures", "examples"] {
-        yaml_files(&root.join(dir), &mut files);
-    }
+    let files = fixture_and_example_files();
     let engines = [
         Engine::new(Settings::default(), None),
         Engine::new(Settings::from_json(&json!({"aisStorageClasses": ["local-path", "standard"]})).unwrap(), None),

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use aisgate_core::{Engine, Settings};
 use aisgate_lint::{Input, Limits, LintReport, Parallelism};
-use common::yaml_files;
+use common::{fixture_and_example_files, repo_root};
 
 fn lint(inputs: &[Input<'_>], parallelism: Parallelism) -> (String, Vec<String>) {
     let engine = Engine::new(Settings::default(), None);
@@ -28,11 +28,8 @@ const MANY: Parallelism = Parallelism { threads: 3, min_part_bytes: 1, min_paral
 
 #[test]
 fn split_reading_reports_what_one_reader_reports() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let mut files = Vec::new();
-    for dir in ["fixtures", "examples"] {
-        yaml_files(&root.join(dir), &mut files);
-    }
+    let root = repo_root();
+    let files = fixture_and_example_files();
     assert!(files.len() > 50, "{} files", files.len());
     let texts: Vec<(String, String)> = files
         .iter()

@@ -15,3 +15,18 @@ pub fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
         }
     }
 }
+
+/// The repository's root.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Every YAML file of `fixtures/` and `examples/`, in a stable order.
+pub fn fixture_and_example_files() -> Vec<PathBuf> {
+    let root = repo_root();
+    let mut files = Vec::new();
+    for dir in ["fixtures", "examples"] {
+        yaml_files(&root.join(dir), &mut files);
+    }
+    files
+}

@@ -8,7 +8,7 @@
 //! hosts.
 
 use std::collections::hash_map::Entry as Slot;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, DefaultHasher, Hash, Hasher};
 use std::sync::{Arc, OnceLock};
 
@@ -152,7 +152,7 @@ pub struct Inventory<'a> {
     by_node: ByKey<String>,
     unbound_by_class: HashMap<String, Vec<EntryId>>,
     volume_classes: HashMap<String, usize>,
-    classes: BTreeMap<String, EntryId>,
+    classes: HashMap<String, EntryId>,
     node_by_hostname: HashMap<String, EntryId>,
     by_identity: ByHashOne<OwnedIdentity>,
 }

@@ -519,7 +519,7 @@ pub fn evaluate_with(payload: &[u8], lookup: &dyn ClusterLookup) -> ValidationRe
         match cluster_findings(&engine, judged, &request.namespace, lookup) {
             Ok(more) => {
                 findings.extend(more);
-                findings.sort_by(aisgate_core::engine::finding_order);
+                aisgate_core::sort::sort_by(&mut findings, aisgate_core::engine::finding_order);
                 findings.dedup_by(|a, b| (a.code, &a.path, &a.message) == (b.code, &b.path, &b.message));
             }
             Err(error) if context.failure_policy == FailurePolicy::Fail => {

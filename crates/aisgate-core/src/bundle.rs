@@ -9,7 +9,7 @@
 //! volume mode and capacity all fit. Everything is indexed (by claim, class, node), so the
 //! work grows with the number of objects, not with their pairs.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 use k8s_openapi::api::core::v1::Affinity;
@@ -26,6 +26,7 @@ use crate::names;
 use crate::path::JsonPath;
 use crate::quantity::Quantity;
 use crate::settings::Settings;
+use crate::sort;
 
 /// What a bundle rule's check reads.
 #[derive(Clone, Copy)]
@@ -476,7 +477,7 @@ impl Analysis {
                     template.fits_capacity(capacity).then(|| (capacity.unwrap_or_default(), id))
                 })
                 .collect();
-            candidates.sort_unstable();
+            sort::sort(&mut candidates);
             let mut next = candidates.iter().map(|(_, id)| *id);
             for claim in self.claims.get_mut(start..end).into_iter().flatten() {
                 if claim.volume.is_some() {
@@ -539,24 +540,25 @@ impl Analysis {
     }
 
     /// PVs that are meant for a cluster: pre-bound to its claims, or unbound and labelled
-    /// for it (`cluster` or `app.kubernetes.io/name`), or selected by a template's selector.
+    /// for it (`cluster` or `app.kubernetes.io/name`), or selected by a template's selector;
+    /// in order, once each.
     #[must_use]
-    pub fn volumes_meant_for(&self, cluster: usize, context: &dyn Context) -> BTreeSet<EntryId> {
-        let mut volumes = BTreeSet::new();
+    pub fn volumes_meant_for(&self, cluster: usize, context: &dyn Context) -> Vec<EntryId> {
+        let mut volumes = Vec::new();
         let Some(c) = self.clusters.get(cluster) else { return volumes };
         for claim in self.claims_of(cluster) {
             volumes.extend(claim.pre_bound.iter().copied());
         }
-        let classes: BTreeSet<&str> = c.templates.iter().filter_map(|t| t.class.as_deref()).collect();
+        let classes = sort::sorted_set(c.templates.iter().filter_map(|t| t.class.as_deref()).collect());
         for class in classes {
             for &id in context.unbound_volumes_of_class(class) {
                 let Some(pv) = context.entry(id).and_then(|e| e.as_pv()) else { continue };
                 if labelled_for(pv, &c.name) || c.templates.iter().any(|t| t.selector.is_some() && t.accepts(pv)) {
-                    volumes.insert(id);
+                    volumes.push(id);
                 }
             }
         }
-        volumes
+        sort::sorted_set(volumes)
     }
 }
 
@@ -622,7 +624,7 @@ pub fn node_admits(context: &dyn Context, hostname: &str, node_selector: &SmallM
 /// A list of names for a message: sorted, at most `max` shown, then `+N`.
 #[must_use]
 pub fn name_list<I: IntoIterator<Item = String>>(items: I, max: usize) -> String {
-    let items: BTreeSet<String> = items.into_iter().collect();
+    let items = sort::sorted_set(items.into_iter().collect());
     let shown: Vec<&str> = items.iter().take(max).map(String::as_str).collect();
     let mut text = shown.join(", ");
     if items.len() > max {

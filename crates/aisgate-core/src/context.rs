@@ -7,8 +7,8 @@
 //! Kubernetes lookups plus the object under admission. Nothing here reads files or calls
 //! hosts.
 
-use std::collections::hash_map::Entry as Slot;
 use std::collections::HashMap;
+use std::collections::hash_map::Entry as Slot;
 use std::hash::{BuildHasherDefault, DefaultHasher, Hash, Hasher};
 use std::sync::{Arc, OnceLock};
 

@@ -66,7 +66,7 @@ pub struct BundleRule {
 /// Puts findings of rules across objects in the order [`Engine::check_bundle`] gives them
 /// (by object, code, path and message) and drops repeats.
 pub fn sort_bundle_findings(findings: &mut Vec<BundleFinding>) {
-    findings.sort_by(|a, b| {
+    crate::sort::sort_by(findings, |a, b| {
         (a.subject, a.finding.code, &a.finding.path, &a.finding.message).cmp(&(
             b.subject,
             b.finding.code,
@@ -298,7 +298,7 @@ impl Engine {
         }
         // Sorted before exemptions split them, so that both lists come out sorted from one
         // instance of the sort (the policy module carries each instance).
-        report.findings.sort_by(finding_order);
+        crate::sort::sort_by(&mut report.findings, finding_order);
         let mut findings = Vec::with_capacity(report.findings.len());
         for finding in report.findings.drain(..) {
             match self.exemption_for(&finding, || subject.raw) {
@@ -396,7 +396,7 @@ impl Engine {
             let Some(entry) = context.entry(violation.subject) else { continue };
             let mut related: Vec<EntryId> =
                 violation.related.into_iter().filter(|&id| id != violation.subject).collect();
-            related.sort_unstable();
+            crate::sort::sort(&mut related);
             related.dedup();
             let finding = Finding {
                 code: meta.code,

@@ -20,6 +20,7 @@ pub mod registry;
 pub mod rule;
 pub mod rules;
 pub mod settings;
+pub mod sort;
 #[cfg(test)]
 mod testing;
 

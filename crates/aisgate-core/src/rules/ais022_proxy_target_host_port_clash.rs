@@ -1,7 +1,5 @@
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use std::collections::BTreeMap;
-
 use crate::bundle::{BundleCheck, BundleViolation, HostPort, Workload, matching_nodes};
 use crate::declare_rule;
 use crate::model::AisObject;
@@ -130,20 +128,14 @@ fn clash_message(port: &HostPort, other: &Workload, check: &BundleCheck<'_>) -> 
 
 impl ProxyTargetHostPortClash {
     fn bundle(check: &BundleCheck<'_>, out: &mut Vec<BundleViolation>) {
-        type Side<'w> = Vec<(&'w Workload, &'w HostPort)>;
-        let mut by_port: BTreeMap<(i64, &str), (Side<'_>, Side<'_>)> = BTreeMap::new();
-        for workload in &check.analysis.workloads {
-            for port in &workload.host_ports {
-                let sides = by_port.entry((port.port, port.protocol.as_str())).or_default();
-                match workload.role {
-                    Role::Proxy => sides.0.push((workload, port)),
-                    Role::Target => sides.1.push((workload, port)),
-                }
-            }
-        }
-        for (proxies, targets) in by_port.values() {
-            for (target, target_port) in targets {
-                for (proxy, proxy_port) in proxies {
+        // Every host port with its workload, grouped by port and protocol.
+        let mut by_port: Vec<(&Workload, &HostPort)> =
+            check.analysis.workloads.iter().flat_map(|w| w.host_ports.iter().map(move |port| (w, port))).collect();
+        crate::sort::sort_by(&mut by_port, |a, b| (a.1.port, &a.1.protocol).cmp(&(b.1.port, &b.1.protocol)));
+        for group in by_port.chunk_by(|a, b| (a.1.port, &a.1.protocol) == (b.1.port, &b.1.protocol)) {
+            let of_role = |role| group.iter().filter(move |(w, _)| w.role == role);
+            for (target, target_port) in of_role(Role::Target) {
+                for (proxy, proxy_port) in of_role(Role::Proxy) {
                     // One AIStore's own roles are the single-object half's.
                     if target.source == proxy.source || !can_share(check, target, proxy) {
                         continue;

@@ -1,5 +1,3 @@
-use std::collections::{BTreeMap, BTreeSet};
-
 use k8s_openapi::api::core::v1::PodAffinityTerm;
 use serde_json::{Map, Value, json};
 
@@ -136,12 +134,8 @@ impl Rule for MissingPodAntiAffinity {
             .key(REQUIRED)
             .nearest_existing(check.subject.raw);
         let message = if !own.is_empty() {
-            // Inserted one by one: `collect` into a B-tree sorts first, a sort instantiated for this alone.
-            let mut keys = BTreeSet::new();
-            for term in &own {
-                keys.insert(term.topology_key.as_str());
-            }
-            let keys = names::abbreviate(&keys.into_iter().collect::<Vec<_>>().join(", "), 30);
+            let keys = crate::sort::sorted_set(own.iter().map(|term| term.topology_key.as_str()).collect());
+            let keys = names::abbreviate(&keys.join(", "), 30);
             format!("anti-affinity on {keys} can't keep {replicas} {roles} on separate nodes; use {HOSTNAME_LABEL}")
         } else if !required.is_empty() {
             format!(
@@ -160,10 +154,9 @@ impl Rule for MissingPodAntiAffinity {
         if match_labels.is_empty() {
             return None;
         }
-        let mut described = BTreeMap::new();
-        for (key, value) in &match_labels {
-            described.insert(key, value);
-        }
+        // By key (whatever order the JSON map keeps).
+        let mut described: Vec<(&String, &Value)> = match_labels.iter().collect();
+        crate::sort::sort_by(&mut described, |a, b| a.0.cmp(b.0));
         let described = described
             .iter()
             .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))
@@ -200,6 +193,8 @@ fn child_object<'v>(node: &'v mut Value, key: &str) -> Option<&'v mut Value> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use serde_json::json;
 
     use super::*;

@@ -1,5 +1,3 @@
-use std::collections::BTreeMap;
-
 use crate::bundle::{BundleCheck, BundleViolation, ordinal_ranges};
 use crate::declare_rule;
 use crate::names;
@@ -73,15 +71,18 @@ impl Rule for ClaimWithoutVolume {
     fn check_bundle(&self, check: &BundleCheck<'_>, out: &mut Vec<BundleViolation>) {
         let analysis = check.analysis;
         for (c, cluster) in analysis.clusters.iter().enumerate() {
-            // Ordinals without a volume, per template.
-            let mut missing: BTreeMap<usize, Vec<u32>> = BTreeMap::new();
+            // Ordinals without a volume, as (template, ordinal), grouped by template.
+            let mut missing: Vec<(usize, u32)> = Vec::new();
             for claim in analysis.claims_of(c) {
                 let static_class = cluster.templates.get(claim.template).is_some_and(|t| t.static_class);
                 if static_class && claim.volume.is_none() {
-                    missing.entry(claim.template).or_default().push(claim.ordinal);
+                    missing.push((claim.template, claim.ordinal));
                 }
             }
-            for (t, ordinals) in missing {
+            crate::sort::sort_by(&mut missing, |a, b| a.0.cmp(&b.0));
+            for group in missing.chunk_by(|a, b| a.0 == b.0) {
+                let Some(&(t, _)) = group.first() else { continue };
+                let ordinals: Vec<u32> = group.iter().map(|&(_, ordinal)| ordinal).collect();
                 let Some(template) = cluster.templates.get(t) else { continue };
                 let related: Vec<_> = analysis
                     .claims_of(c)

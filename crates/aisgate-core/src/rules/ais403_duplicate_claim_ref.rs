@@ -1,5 +1,3 @@
-use std::collections::BTreeMap;
-
 use crate::bundle::{BundleCheck, BundleViolation, name_list};
 use crate::declare_rule;
 use crate::names::{self, ClaimName};
@@ -53,7 +51,7 @@ impl Rule for DuplicateClaimRef {
 
     fn check_bundle(&self, check: &BundleCheck<'_>, out: &mut Vec<BundleViolation>) {
         // Groups by claim; the index answers each claim's PVs, visited once per claim.
-        let mut groups: BTreeMap<(&str, &str), &[usize]> = BTreeMap::new();
+        let mut groups: Vec<((&str, &str), &[usize])> = Vec::new();
         for &id in check.context.persistent_volumes() {
             let Some(claim_ref) = check.pv(id).and_then(|pv| pv.spec.claim_ref.as_ref()) else { continue };
             let (namespace, name) =
@@ -61,9 +59,12 @@ impl Rule for DuplicateClaimRef {
             let bound = check.context.volumes_bound_to(namespace, name);
             let is_ais = ClaimName::parse(name).is_some() || check.analysis.claim(namespace, name).is_some();
             if bound.len() > 1 && is_ais {
-                groups.insert((namespace, name), bound);
+                groups.push(((namespace, name), bound));
             }
         }
+        // By claim, once each (the PVs of one claim are one list).
+        crate::sort::sort_by(&mut groups, |a, b| a.0.cmp(&b.0));
+        groups.dedup_by(|a, b| a.0 == b.0);
         for ((namespace, name), volumes) in groups {
             for &id in volumes {
                 let others = name_list(volumes.iter().filter(|&&v| v != id).map(|&v| check.name(v)), 3);

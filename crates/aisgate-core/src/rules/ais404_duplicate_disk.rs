@@ -1,5 +1,3 @@
-use std::collections::BTreeSet;
-
 use crate::bundle::{BundleCheck, BundleViolation};
 use crate::context::{EntryId, Object};
 use crate::declare_rule;
@@ -64,8 +62,9 @@ impl Rule for DuplicateDisk {
 
     fn check_bundle(&self, check: &BundleCheck<'_>, out: &mut Vec<BundleViolation>) {
         let context = check.context;
-        let nodes: BTreeSet<&str> =
-            context.persistent_volumes().iter().filter_map(|&id| check.pv(id)?.pinned_node()).collect();
+        let nodes = crate::sort::sorted_set(
+            context.persistent_volumes().iter().filter_map(|&id| check.pv(id)?.pinned_node()).collect(),
+        );
         for node in nodes {
             // Sorted by path component, a nested path directly follows its ancestors.
             let mut disks: Vec<(Vec<&str>, &str, EntryId, bool)> = context
@@ -79,7 +78,7 @@ impl Rule for DuplicateDisk {
                     Some((components(path), key, id, relevant))
                 })
                 .collect();
-            disks.sort_by(|a, b| (&a.0, a.2).cmp(&(&b.0, b.2)));
+            crate::sort::sort_by(&mut disks, |a, b| (&a.0, a.2).cmp(&(&b.0, b.2)));
             let mut ancestors: Vec<(Vec<&str>, EntryId, bool)> = Vec::new();
             for (path, key, id, relevant) in disks {
                 while ancestors.last().is_some_and(|(a, _, _)| !path.starts_with(a)) {

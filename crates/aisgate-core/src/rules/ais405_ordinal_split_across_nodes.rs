@@ -1,5 +1,3 @@
-use std::collections::{BTreeMap, BTreeSet};
-
 use crate::bundle::{BundleCheck, BundleViolation, name_list};
 use crate::context::EntryId;
 use crate::declare_rule;
@@ -58,16 +56,20 @@ impl Rule for OrdinalSplitAcrossNodes {
 
     fn check_bundle(&self, check: &BundleCheck<'_>, out: &mut Vec<BundleViolation>) {
         for (c, cluster) in check.analysis.clusters.iter().enumerate() {
-            let mut by_ordinal: BTreeMap<u32, Vec<(&str, EntryId)>> = BTreeMap::new();
+            // (ordinal, node, PV), grouped by ordinal.
+            let mut by_ordinal: Vec<(u32, &str, EntryId)> = Vec::new();
             for claim in check.analysis.claims_of(c) {
                 let volume = claim.volume.filter(|v| claim.pre_bound.contains(v)).or(claim.pre_bound.first().copied());
                 let Some(volume) = volume else { continue };
                 if let Some(node) = check.pv(volume).and_then(|pv| pv.pinned_node()) {
-                    by_ordinal.entry(claim.ordinal).or_default().push((node, volume));
+                    by_ordinal.push((claim.ordinal, node, volume));
                 }
             }
-            for (ordinal, volumes) in by_ordinal {
-                let nodes: BTreeSet<&str> = volumes.iter().map(|(node, _)| *node).collect();
+            crate::sort::sort_by(&mut by_ordinal, |a, b| a.0.cmp(&b.0));
+            for group in by_ordinal.chunk_by(|a, b| a.0 == b.0) {
+                let Some(&(ordinal, _, _)) = group.first() else { continue };
+                let volumes: Vec<(&str, EntryId)> = group.iter().map(|&(_, node, id)| (node, id)).collect();
+                let nodes = crate::sort::sorted_set(volumes.iter().map(|(node, _)| *node).collect());
                 if nodes.len() < 2 {
                     continue;
                 }

@@ -1,10 +1,9 @@
-use std::collections::{BTreeMap, BTreeSet};
-
 use crate::bundle::{Analysis, BundleCheck, BundleViolation, matching_nodes, name_list, node_admits};
 use crate::context::{Context, EntryId, Object};
 use crate::declare_rule;
 use crate::names;
 use crate::rule::{Rule, RuleMeta};
+use crate::sort;
 
 declare_rule! {
     /// ## What it does
@@ -66,13 +65,13 @@ enum Source {
     Volumes,
 }
 
-/// The host names of the nodes able to host a cluster's targets, the objects that say so,
-/// and how they were found; `None` when nothing in the context says.
+/// The host names of the nodes able to host a cluster's targets (in order, once each), the
+/// objects that say so, and how they were found; `None` when nothing in the context says.
 fn capable_nodes(
     context: &dyn Context,
     analysis: &Analysis,
     cluster: usize,
-) -> Option<(BTreeSet<String>, Vec<EntryId>, Source)> {
+) -> Option<(Vec<String>, Vec<EntryId>, Source)> {
     let c = analysis.clusters.get(cluster)?;
     if !context.nodes().is_empty() {
         let ids = matching_nodes(context, &c.node_selector);
@@ -83,34 +82,31 @@ fn capable_nodes(
                 _ => None,
             })
             .collect();
-        return Some((names, ids, Source::Nodes));
+        return Some((sort::sorted_set(names), ids, Source::Nodes));
     }
     if let Some(node) = c.pinned_node() {
-        return Some((BTreeSet::from([node.to_owned()]), Vec::new(), Source::Selector));
+        return Some((vec![node.to_owned()], Vec::new(), Source::Selector));
     }
     if !c.templates.iter().any(|t| t.static_class) {
         return None;
     }
-    let mut names = BTreeSet::new();
+    let mut names = Vec::new();
     let mut ids = Vec::new();
     for id in analysis.volumes_meant_for(cluster, context) {
         let Some(node) = context.entry(id).and_then(|e| e.as_pv()).and_then(|pv| pv.pinned_node()) else { continue };
         if node_admits(context, node, &c.node_selector) != Some(false) {
-            names.insert(node.to_owned());
+            names.push(node.to_owned());
             ids.push(id);
         }
     }
-    (!names.is_empty()).then_some((names, ids, Source::Volumes))
+    (!names.is_empty()).then(|| (sort::sorted_set(names), ids, Source::Volumes))
 }
 
-/// Per template, the distinct disks on `node` that the cluster's claims of it could use.
-fn disks_on_node(
-    check: &BundleCheck<'_>,
-    cluster: usize,
-    node: &str,
-) -> BTreeMap<usize, (BTreeSet<String>, Vec<EntryId>)> {
-    let mut disks: BTreeMap<usize, (BTreeSet<String>, Vec<EntryId>)> = BTreeMap::new();
-    let Some(c) = check.analysis.clusters.get(cluster) else { return disks };
+/// By template (its index), the distinct disk paths on `node` that the cluster's claims of
+/// it could use, and a PV of each.
+fn disks_on_node(check: &BundleCheck<'_>, cluster: usize, node: &str) -> Vec<(Vec<String>, Vec<EntryId>)> {
+    let Some(c) = check.analysis.clusters.get(cluster) else { return Vec::new() };
+    let mut disks: Vec<(Vec<String>, Vec<EntryId>)> = vec![(Vec::new(), Vec::new()); c.templates.len()];
     for &id in check.context.volumes_on_node(node) {
         let Some(pv) = check.pv(id) else { continue };
         let path = pv.disk_path().map_or_else(|| check.name(id), |(_, p)| p.trim_end_matches('/').to_owned());
@@ -122,11 +118,9 @@ fn disks_on_node(
                     .is_some_and(|claim| claim.cluster == cluster && claim.template == t),
                 None => template.accepts(pv) && template.fits(pv),
             };
-            if usable {
-                let entry = disks.entry(t).or_default();
-                if entry.0.insert(path.clone()) {
-                    entry.1.push(id);
-                }
+            if let Some((paths, ids)) = disks.get_mut(t).filter(|(paths, _)| usable && !paths.contains(&path)) {
+                paths.push(path.clone());
+                ids.push(id);
             }
         }
     }
@@ -183,7 +177,7 @@ impl Rule for TargetsExceedNodes {
                         continue;
                     }
                     let (count, volumes) =
-                        disks.get(&t).map_or((0, Vec::new()), |(paths, ids)| (paths.len(), ids.clone()));
+                        disks.get(t).map_or((0, Vec::new()), |(paths, ids)| (paths.len(), ids.clone()));
                     let count = u32::try_from(count).unwrap_or(u32::MAX);
                     if replicas <= count {
                         continue;

@@ -1,5 +1,3 @@
-use std::collections::BTreeSet;
-
 use crate::bundle::{BundleCheck, BundleViolation, Template, labelled_for};
 use crate::declare_rule;
 use crate::model::volume::PersistentVolume;
@@ -91,7 +89,8 @@ impl Rule for CapacityBelowRequest {
             }
         }
         for cluster in &analysis.clusters {
-            let classes: BTreeSet<&str> = cluster.templates.iter().filter_map(|t| t.class.as_deref()).collect();
+            let classes =
+                crate::sort::sorted_set(cluster.templates.iter().filter_map(|t| t.class.as_deref()).collect());
             for class in classes {
                 for &id in check.context.unbound_volumes_of_class(class) {
                     let Some(pv) = check.pv(id) else { continue };

@@ -124,7 +124,7 @@ impl Rule for StorageClassMismatch {
                 .flat_map(|name| by_name.get(name).into_iter().flatten().copied())
                 .chain(selecting.iter().copied())
                 .collect();
-            clusters.sort_unstable();
+            crate::sort::sort(&mut clusters);
             clusters.dedup();
             for c in clusters {
                 let Some(cluster) = analysis.clusters.get(c) else { continue };

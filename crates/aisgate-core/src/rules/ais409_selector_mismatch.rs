@@ -1,5 +1,3 @@
-use std::collections::BTreeSet;
-
 use crate::bundle::{BundleCheck, BundleViolation, Cluster, labelled_for};
 use crate::declare_rule;
 use crate::model::volume::PersistentVolume;
@@ -76,8 +74,9 @@ impl Rule for SelectorMismatch {
 
     fn check_bundle(&self, check: &BundleCheck<'_>, out: &mut Vec<BundleViolation>) {
         for cluster in &check.analysis.clusters {
-            let classes: BTreeSet<&str> =
-                cluster.templates.iter().filter(|t| t.selector.is_some()).filter_map(|t| t.class.as_deref()).collect();
+            let classes = crate::sort::sorted_set(
+                cluster.templates.iter().filter(|t| t.selector.is_some()).filter_map(|t| t.class.as_deref()).collect(),
+            );
             for class in classes {
                 for &id in check.context.unbound_volumes_of_class(class) {
                     let Some(pv) = check.pv(id) else { continue };
@@ -86,7 +85,7 @@ impl Rule for SelectorMismatch {
                     if of_class.iter().any(|t| t.selects(pv)) || !meant_for(pv, cluster, class) {
                         continue;
                     }
-                    let wanted = of_class
+                    let wanted: Vec<String> = of_class
                         .iter()
                         .filter_map(|t| t.selector.as_ref()?.match_labels.as_ref())
                         .flat_map(|labels| labels.iter().map(|(k, v)| format!("{k}={v}")))
@@ -94,8 +93,8 @@ impl Rule for SelectorMismatch {
                             let (k, v) = pair.split_once('=').unwrap_or_default();
                             pv.metadata.label(k) != Some(v)
                         })
-                        .collect::<BTreeSet<_>>();
-                    let wanted = names::abbreviate(&wanted.into_iter().collect::<Vec<_>>().join(", "), 50);
+                        .collect();
+                    let wanted = names::abbreviate(&crate::sort::sorted_set(wanted).join(", "), 50);
                     let sts = cluster.display();
                     let short = format!("labels match no claim selector of {sts}: it never binds; fix the labels");
                     let message = if wanted.is_empty() {

@@ -108,10 +108,11 @@ impl Rule for StorageClassMismatch {
             }
         }
         // Unbound PVs: the clusters that label or select them.
-        let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+        // Owned keys: the map type the context's indexes already use (one instance fewer).
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
         let mut selecting = Vec::new();
         for (c, cluster) in analysis.clusters.iter().enumerate() {
-            by_name.entry(cluster.name.as_str()).or_default().push(c);
+            by_name.entry(cluster.name.clone()).or_default().push(c);
             if cluster.templates.iter().any(|t| t.selector.is_some()) {
                 selecting.push(c);
             }

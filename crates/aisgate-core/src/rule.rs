@@ -102,7 +102,8 @@ pub struct RuleMeta {
     /// that does not declare them is called on every kind.
     pub kinds: Kinds,
     pub fix: Option<FixMeta>,
-    /// One line: what the rule catches.
+    /// One line: what the rule catches; empty without the `docs` feature (the policy, which
+    /// never shows it).
     pub summary: &'static str,
     /// The rule's doc comment, Markdown; empty without the `docs` feature (the policy).
     pub doc: &'static str,
@@ -240,7 +241,14 @@ macro_rules! declare_rule {
                 scope: $crate::rule::Scope::$scope,
                 kinds: $crate::rule::Kinds::ALL $(.restricted_to(&[$($crate::rule::Kind::$kind),*]))?,
                 fix: $fix,
-                summary: $summary,
+                summary: {
+                    // Only catalogs show it (the CLI, the JavaScript package, the docs).
+                    #[cfg(feature = "docs")]
+                    let summary = $summary;
+                    #[cfg(not(feature = "docs"))]
+                    let summary = "";
+                    summary
+                },
                 doc: {
                     // The policy leaves the documentation out (`docs` feature): 80 KB of text
                     // nobody reads at admission.

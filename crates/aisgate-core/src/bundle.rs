@@ -12,12 +12,11 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use k8s_openapi::api::core::v1::Affinity;
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use crate::context::{ByHashOne, Context, EntryId, Object, hash_of};
 use crate::finding::Severity;
+use crate::model::affinity::{Affinity, LabelSelector};
 use crate::model::aistore::{AiStore, Role};
 use crate::model::map::SmallMap;
 use crate::model::statefulset::{AisWorkload, HOSTNAME_LABEL, StatefulSet};

@@ -1,8 +1,7 @@
 //! Kubernetes naming rules and AIS's naming conventions (domain.md §3, §5).
 
+use crate::model::affinity::LabelSelector;
 use crate::model::map::SmallMap;
-
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
 use crate::finding::MAX_MESSAGE;
 
@@ -66,7 +65,7 @@ impl<'a> ClaimName<'a> {
 /// Whether `labels` satisfy a label selector (`matchLabels` and `matchExpressions`).
 #[must_use]
 pub fn selector_matches(selector: &LabelSelector, labels: &SmallMap) -> bool {
-    let labels_match = selector.match_labels.iter().flatten().all(|(key, value)| labels.text(key) == Some(value));
+    let labels_match = selector.match_labels.iter().flatten().all(|(key, value)| labels.text(key) == Some(&**value));
     let expressions_match = selector.match_expressions.iter().flatten().all(|expr| {
         let value = labels.text(&expr.key);
         let values = expr.values.as_deref().unwrap_or_default();

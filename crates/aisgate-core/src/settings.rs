@@ -10,11 +10,11 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::finding::Severity;
+use crate::model::affinity::LabelSelector;
 use crate::model::read::{FromJson, Read, Shape, fields, read_struct, variant};
 use crate::path::Segment;
 use crate::registry;

@@ -4,11 +4,10 @@
 //! and rules report what is missing with a message rather than a decoding error.
 
 use super::read::{Present, read_struct};
-use k8s_openapi::api::core::v1::Affinity;
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use serde_json::Value;
 
+use super::affinity::{Affinity, LabelSelector};
 use super::map::SmallMap;
 use super::meta::Metadata;
 

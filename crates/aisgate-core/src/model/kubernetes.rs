@@ -3,11 +3,10 @@
 //! default), unknown keys ignored, the type's name in messages.
 
 use k8s_openapi::api::core::v1::{
-    Affinity, ContainerPort, HostPathVolumeSource, NodeAffinity, NodeSelector, NodeSelectorRequirement,
-    NodeSelectorTerm, PodAffinity, PodAffinityTerm, PodAntiAffinity, PreferredSchedulingTerm, VolumeMount,
-    VolumeNodeAffinity, WeightedPodAffinityTerm,
+    ContainerPort, HostPathVolumeSource, NodeAffinity, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm,
+    PreferredSchedulingTerm, VolumeMount, VolumeNodeAffinity,
 };
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, LabelSelectorRequirement};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelectorRequirement;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use serde_json::Value;
 
@@ -26,21 +25,10 @@ impl FromJson for IntOrString {
     }
 }
 
-read_struct!(LabelSelector, "LabelSelector", kubernetes {
-    "matchExpressions" => match_expressions,
-    "matchLabels" => match_labels,
-});
-
 read_struct!(LabelSelectorRequirement, "LabelSelectorRequirement", kubernetes {
     "key" => key: plain,
     "operator" => operator: plain,
     "values" => values,
-});
-
-read_struct!(Affinity, "Affinity", kubernetes {
-    "nodeAffinity" => node_affinity,
-    "podAffinity" => pod_affinity,
-    "podAntiAffinity" => pod_anti_affinity,
 });
 
 read_struct!(NodeAffinity, "NodeAffinity", kubernetes {
@@ -66,30 +54,6 @@ read_struct!(NodeSelectorRequirement, "NodeSelectorRequirement", kubernetes {
     "key" => key: plain,
     "operator" => operator: plain,
     "values" => values,
-});
-
-read_struct!(PodAffinity, "PodAffinity", kubernetes {
-    "preferredDuringSchedulingIgnoredDuringExecution" => preferred_during_scheduling_ignored_during_execution,
-    "requiredDuringSchedulingIgnoredDuringExecution" => required_during_scheduling_ignored_during_execution,
-});
-
-read_struct!(PodAntiAffinity, "PodAntiAffinity", kubernetes {
-    "preferredDuringSchedulingIgnoredDuringExecution" => preferred_during_scheduling_ignored_during_execution,
-    "requiredDuringSchedulingIgnoredDuringExecution" => required_during_scheduling_ignored_during_execution,
-});
-
-read_struct!(WeightedPodAffinityTerm, "WeightedPodAffinityTerm", kubernetes {
-    "podAffinityTerm" => pod_affinity_term: plain,
-    "weight" => weight: plain,
-});
-
-read_struct!(PodAffinityTerm, "PodAffinityTerm", kubernetes {
-    "labelSelector" => label_selector,
-    "matchLabelKeys" => match_label_keys,
-    "mismatchLabelKeys" => mismatch_label_keys,
-    "namespaceSelector" => namespace_selector,
-    "namespaces" => namespaces,
-    "topologyKey" => topology_key: plain,
 });
 
 read_struct!(ContainerPort, "ContainerPort", kubernetes {
@@ -123,6 +87,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::model::affinity::{Affinity, LabelSelector, PodAffinityTerm};
     use crate::model::volume::{ClaimRef, HostPathSource, LocalSource};
 
     fn message<T: FromJson + std::fmt::Debug>(value: &Value) -> String {
@@ -155,8 +120,35 @@ mod tests {
     fn readers_agree_with_k8s_openapi() {
         let term = json!({"labelSelector": {"matchLabels": {"app": "ais"}, "matchExpressions": [{"key": "k", "operator": "In", "values": ["a"]}]},
             "topologyKey": "kubernetes.io/hostname", "namespaces": null, "x": 1});
-        same_as_serde::<PodAffinityTerm>(&term);
-        same_as_serde::<Affinity>(
+        accepts_as_serde::<PodAffinityTerm, k8s_openapi::api::core::v1::PodAffinityTerm>(&term);
+        // What the slim term keeps reads as k8s-openapi reads it (and is written as it writes it).
+        let ours = PodAffinityTerm::read(&term).unwrap();
+        let theirs: k8s_openapi::api::core::v1::PodAffinityTerm = serde_json::from_value(term.clone()).unwrap();
+        assert_eq!(
+            serde_json::to_value(&ours.label_selector).unwrap(),
+            serde_json::to_value(&theirs.label_selector).unwrap()
+        );
+        assert_eq!((ours.namespaces, ours.topology_key), (theirs.namespaces, theirs.topology_key));
+        for value in [
+            json!({"labelSelector": {"matchLabels": {"a": 1}}}),
+            json!({"labelSelector": {"matchLabels": []}}),
+            json!({"namespaceSelector": {"matchLabels": 3}}),
+            json!({"matchLabelKeys": "app"}),
+            json!({"mismatchLabelKeys": [null]}),
+            json!({"topologyKey": null, "namespaces": null, "namespaceSelector": null}),
+            json!("term"),
+        ] {
+            accepts_as_serde::<PodAffinityTerm, k8s_openapi::api::core::v1::PodAffinityTerm>(&value);
+        }
+        for value in [
+            json!({"podAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [{"topologyKey": 5}]}}),
+            json!({"podAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [{"weight": "1"}]}}),
+            json!({"podAffinity": null, "podAntiAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": null}}),
+            json!({"podAffinity": []}),
+        ] {
+            accepts_as_serde::<Affinity, k8s_openapi::api::core::v1::Affinity>(&value);
+        }
+        accepts_as_serde::<Affinity, k8s_openapi::api::core::v1::Affinity>(
             &json!({"podAntiAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [term],
             "preferredDuringSchedulingIgnoredDuringExecution": [{"weight": 10, "podAffinityTerm": {"topologyKey": "zone"}}]},
             "nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [{"matchFields": null,
@@ -195,7 +187,9 @@ mod tests {
         {
             accepts_as_serde::<HostPathSource, HostPathVolumeSource>(&value);
         }
-        same_as_serde::<LabelSelector>(&json!({"matchLabels": {"a": null}}));
+        accepts_as_serde::<LabelSelector, k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector>(
+            &json!({"matchLabels": {"a": null}}),
+        );
         same_as_serde::<NodeSelector>(&json!({"nodeSelectorTerms": {}}));
     }
 

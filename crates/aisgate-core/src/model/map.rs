@@ -112,6 +112,13 @@ impl FromJson for Box<str> {
     }
 }
 
+/// Written as serde writes a `BTreeMap<String, V>`: a map in key order.
+impl<V: serde::Serialize> serde::Serialize for SmallMap<V> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
+    }
+}
+
 /// Read as serde reads a `BTreeMap<String, V>`: an object, each value read in turn.
 impl<V: FromJson> FromJson for SmallMap<V> {
     fn read(value: &Value) -> Read<Self> {

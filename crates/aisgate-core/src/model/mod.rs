@@ -5,6 +5,7 @@
 //! cost nothing and never block. They are read by hand (`model/read.rs`), not through serde, which
 //! keeps the policy module small. Mutations edit the original JSON, never these views.
 
+pub mod affinity;
 pub mod aistore;
 mod kubernetes;
 pub mod map;

@@ -1,9 +1,9 @@
 //! `apps/v1` `StatefulSet`: the fields the rules read, with k8s-openapi types for the leaves.
 
 use super::read::{Present, read_struct};
-use k8s_openapi::api::core::v1::{Affinity, ContainerPort, HostPathVolumeSource, VolumeMount};
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+use k8s_openapi::api::core::v1::{ContainerPort, HostPathVolumeSource, VolumeMount};
 
+use super::affinity::{Affinity, LabelSelector};
 use super::aistore::{RetentionPolicy, Role};
 use super::map::SmallMap;
 use super::meta::Metadata;

@@ -2,9 +2,9 @@
 
 use super::read::read_struct;
 use k8s_openapi::api::core::v1::VolumeNodeAffinity;
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use serde_json::Value;
 
+use super::affinity::LabelSelector;
 use super::map::SmallMap;
 use super::meta::Metadata;
 use super::read::{Checked, FromJson, Present, Read};

@@ -1,7 +1,6 @@
-use k8s_openapi::api::core::v1::Affinity;
-
 use crate::declare_rule;
 use crate::model::AisObject;
+use crate::model::affinity::Affinity;
 use crate::model::aistore::Role;
 use crate::names;
 use crate::path::JsonPath;

@@ -1,8 +1,8 @@
-use k8s_openapi::api::core::v1::PodAffinityTerm;
 use serde_json::{Map, Value, json};
 
 use crate::declare_rule;
 use crate::model::AisObject;
+use crate::model::affinity::PodAffinityTerm;
 use crate::model::aistore::Role;
 use crate::model::map::SmallMap;
 use crate::model::statefulset::{HOSTNAME_LABEL, StatefulSet};
@@ -91,8 +91,7 @@ fn own_pod_labels(sts: &StatefulSet) -> SmallMap {
     if !labels.is_empty() {
         return labels.clone();
     }
-    let match_labels = sts.spec.selector.as_ref().and_then(|s| s.match_labels.as_ref());
-    match_labels.into_iter().flatten().map(|(key, value)| (key.as_str(), value.as_str().into())).collect()
+    sts.spec.selector.as_ref().and_then(|s| s.match_labels.clone()).unwrap_or_default()
 }
 
 /// Whether a pod (anti-)affinity term selects the `StatefulSet`'s own pods.
@@ -193,8 +192,6 @@ fn child_object<'v>(node: &'v mut Value, key: &str) -> Option<&'v mut Value> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-
     use serde_json::json;
 
     use super::*;
@@ -268,8 +265,8 @@ mod tests {
     #[test]
     fn term_in_other_namespace_does_not_count() {
         let term = PodAffinityTerm {
-            label_selector: Some(k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(BTreeMap::from([("type".to_owned(), "proxy".to_owned())])),
+            label_selector: Some(crate::model::affinity::LabelSelector {
+                match_labels: Some([("type", Box::from("proxy"))].into_iter().collect()),
                 ..Default::default()
             }),
             namespaces: Some(vec!["other".to_owned()]),

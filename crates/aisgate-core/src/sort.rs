@@ -71,23 +71,23 @@ mod tests {
         assert_eq!(items, expected);
     }
 
+    /// Sorts every order of `items` that Heap's algorithm reaches from the first `k`.
+    fn sorts_each_order(k: usize, items: &mut Vec<u8>) {
+        if k == 1 {
+            let mut sorted = items.clone();
+            sort(&mut sorted);
+            assert_eq!(sorted, vec![0, 1, 2, 3, 4], "from {items:?}");
+            return;
+        }
+        for i in 0..k {
+            sorts_each_order(k - 1, items);
+            items.swap(if k.is_multiple_of(2) { i } else { 0 }, k - 1);
+        }
+    }
+
     #[test]
     fn sorts_every_permutation_of_five() {
-        let mut items = vec![0, 1, 2, 3, 4];
-        // Heap's algorithm over all 120 orders.
-        fn each(k: usize, items: &mut Vec<u8>) {
-            if k == 1 {
-                let mut sorted = items.clone();
-                sort(&mut sorted);
-                assert_eq!(sorted, vec![0, 1, 2, 3, 4], "from {items:?}");
-                return;
-            }
-            for i in 0..k {
-                each(k - 1, items);
-                items.swap(if k % 2 == 0 { i } else { 0 }, k - 1);
-            }
-        }
-        each(5, &mut items);
+        sorts_each_order(5, &mut vec![0, 1, 2, 3, 4]);
     }
 
     #[test]

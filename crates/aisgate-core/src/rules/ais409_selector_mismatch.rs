@@ -1,5 +1,6 @@
 use crate::bundle::{BundleCheck, BundleViolation, Cluster, labelled_for};
 use crate::declare_rule;
+use crate::model::map::SmallMap;
 use crate::model::volume::PersistentVolume;
 use crate::names;
 use crate::path::JsonPath;
@@ -63,7 +64,7 @@ fn meant_for(pv: &PersistentVolume, cluster: &Cluster, class: &str) -> bool {
             .iter()
             .filter(|t| t.class.as_deref() == Some(class))
             .filter_map(|t| t.selector.as_ref()?.match_labels.as_ref())
-            .flat_map(|labels| labels.keys())
+            .flat_map(SmallMap::keys)
             .any(|key| pv.metadata.labels.contains_key(key))
 }
 

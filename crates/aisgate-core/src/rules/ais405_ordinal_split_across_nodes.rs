@@ -56,28 +56,47 @@ impl Rule for OrdinalSplitAcrossNodes {
 
     fn check_bundle(&self, check: &BundleCheck<'_>, out: &mut Vec<BundleViolation>) {
         for (c, cluster) in check.analysis.clusters.iter().enumerate() {
-            // (ordinal, node, PV), grouped by ordinal.
-            let mut by_ordinal: Vec<(u32, &str, EntryId)> = Vec::new();
-            for claim in check.analysis.claims_of(c) {
-                let volume = claim.volume.filter(|v| claim.pre_bound.contains(v)).or(claim.pre_bound.first().copied());
-                let Some(volume) = volume else { continue };
-                if let Some(node) = check.pv(volume).and_then(|pv| pv.pinned_node()) {
-                    by_ordinal.push((claim.ordinal, node, volume));
+            // Each claim's pre-bound PV and the node it pins, in claim order.
+            let pinned: Vec<(u32, &str, EntryId)> = check
+                .analysis
+                .claims_of(c)
+                .iter()
+                .filter_map(|claim| {
+                    let volume =
+                        claim.volume.filter(|v| claim.pre_bound.contains(v)).or(claim.pre_bound.first().copied())?;
+                    let node = check.pv(volume)?.pinned_node()?;
+                    Some((claim.ordinal, node, volume))
+                })
+                .collect();
+            // The first node each ordinal's PVs pin, and whether another pins elsewhere: one
+            // pass without a map or set per pod (a cluster has thousands of pods).
+            let ordinals = pinned.iter().map(|&(ordinal, ..)| ordinal as usize + 1).max().unwrap_or(0);
+            let mut first_node: Vec<Option<&str>> = vec![None; ordinals];
+            let mut split = vec![false; ordinals];
+            for &(ordinal, node, _) in &pinned {
+                let (Some(first), Some(split)) =
+                    (first_node.get_mut(ordinal as usize), split.get_mut(ordinal as usize))
+                else {
+                    continue;
+                };
+                match first {
+                    None => *first = Some(node),
+                    Some(first) if *first != node => *split = true,
+                    Some(_) => {}
                 }
             }
-            crate::sort::sort_by(&mut by_ordinal, |a, b| a.0.cmp(&b.0));
-            for group in by_ordinal.chunk_by(|a, b| a.0 == b.0) {
-                let Some(&(ordinal, _, _)) = group.first() else { continue };
-                let volumes: Vec<(&str, EntryId)> = group.iter().map(|&(_, node, id)| (node, id)).collect();
-                let nodes = crate::sort::sorted_set(volumes.iter().map(|(node, _)| *node).collect());
-                if nodes.len() < 2 {
-                    continue;
-                }
+            let mut volumes_of_split: Vec<(u32, &str, EntryId)> =
+                pinned.into_iter().filter(|&(ordinal, ..)| split.get(ordinal as usize) == Some(&true)).collect();
+            // By ordinal; a pod's PVs stay in claim order.
+            crate::sort::sort_by(&mut volumes_of_split, |a, b| a.0.cmp(&b.0));
+            for volumes in volumes_of_split.chunk_by(|a, b| a.0 == b.0) {
+                let Some(&(ordinal, ..)) = volumes.first() else { continue };
+                let nodes = crate::sort::sorted_set(volumes.iter().map(|&(_, node, _)| node).collect());
                 let pod = names::abbreviate(&format!("{}-{ordinal}", cluster.statefulset), 40);
-                for &(node, id) in &volumes {
-                    let others: Vec<&(&str, EntryId)> = volumes.iter().filter(|(n, _)| *n != node).collect();
+                for &(_, node, id) in volumes {
+                    let others: Vec<&(u32, &str, EntryId)> = volumes.iter().filter(|(_, n, _)| *n != node).collect();
                     let elsewhere = name_list(
-                        others.iter().map(|(n, v)| format!("{} on {}", check.name(*v), names::abbreviate(n, 30))),
+                        others.iter().map(|(_, n, v)| format!("{} on {}", check.name(*v), names::abbreviate(n, 30))),
                         2,
                     );
                     let message = names::first_fitting(vec![
@@ -90,7 +109,7 @@ impl Rule for OrdinalSplitAcrossNodes {
                             nodes.len()
                         ),
                     ]);
-                    let mut related: Vec<EntryId> = others.iter().map(|(_, v)| *v).collect();
+                    let mut related: Vec<EntryId> = others.iter().map(|(_, _, v)| *v).collect();
                     related.push(cluster.source);
                     out.push(BundleViolation::new(id, JsonPath::from_keys("spec.nodeAffinity"), message, related));
                 }

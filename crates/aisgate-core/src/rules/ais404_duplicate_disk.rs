@@ -51,8 +51,28 @@ declare_rule! {
     }
 }
 
-fn components(path: &str) -> Vec<&str> {
-    path.split('/').filter(|c| !c.is_empty() && *c != ".").collect()
+/// A path's components: `/ais//sda/./` is `ais`, `sda`.
+fn components(path: &str) -> impl Iterator<Item = &str> + Clone {
+    path.split('/').filter(|c| !c.is_empty() && *c != ".")
+}
+
+/// Whether every component of `ancestor` begins `path`.
+fn is_within(path: &str, ancestor: &str) -> bool {
+    let mut path = components(path);
+    components(ancestor).all(|c| path.next() == Some(c))
+}
+
+/// `path` as its components joined: `/ais/sda`.
+fn normalized(path: &str) -> String {
+    let mut text = String::with_capacity(path.len());
+    for component in components(path) {
+        text.push('/');
+        text.push_str(component);
+    }
+    if text.is_empty() {
+        text.push('/');
+    }
+    text
 }
 
 impl Rule for DuplicateDisk {
@@ -62,37 +82,39 @@ impl Rule for DuplicateDisk {
 
     fn check_bundle(&self, check: &BundleCheck<'_>, out: &mut Vec<BundleViolation>) {
         let context = check.context;
-        let nodes = crate::sort::sorted_set(
-            context.persistent_volumes().iter().filter_map(|&id| check.pv(id)?.pinned_node()).collect(),
-        );
-        for node in nodes {
-            // Sorted by path component, a nested path directly follows its ancestors.
-            let mut disks: Vec<(Vec<&str>, &str, EntryId, bool)> = context
-                .volumes_on_node(node)
-                .iter()
-                .filter_map(|&id| {
-                    let entry = context.entry(id)?;
-                    let Object::PersistentVolume(pv, ais) = &entry.object else { return None };
-                    let (key, path) = pv.disk_path()?;
-                    let relevant = *ais || check.analysis.claim_of_volume(id).is_some();
-                    Some((components(path), key, id, relevant))
-                })
-                .collect();
-            crate::sort::sort_by(&mut disks, |a, b| (&a.0, a.2).cmp(&(&b.0, b.2)));
-            let mut ancestors: Vec<(Vec<&str>, EntryId, bool)> = Vec::new();
-            for (path, key, id, relevant) in disks {
-                while ancestors.last().is_some_and(|(a, _, _)| !path.starts_with(a)) {
+        let mut disks: Vec<(&'static str, &str, EntryId, bool)> = Vec::new();
+        let mut ancestors: Vec<(&str, EntryId, bool)> = Vec::new();
+        for &first in context.persistent_volumes() {
+            let Some(node) = check.pv(first).and_then(|pv| pv.pinned_node()) else { continue };
+            let on_node = context.volumes_on_node(node);
+            // Each node once (at its first PV), and only where two PVs could share a disk.
+            if on_node.first() != Some(&first) || on_node.len() < 2 {
+                continue;
+            }
+            disks.clear();
+            disks.extend(on_node.iter().filter_map(|&id| {
+                let entry = context.entry(id)?;
+                let Object::PersistentVolume(pv, ais) = &entry.object else { return None };
+                let (key, path) = pv.disk_path()?;
+                let relevant = *ais || check.analysis.claim_of_volume(id).is_some();
+                Some((key, path, id, relevant))
+            }));
+            // By path component: a nested path directly follows its ancestors.
+            crate::sort::sort_by(&mut disks, |a, b| components(a.1).cmp(components(b.1)).then(a.2.cmp(&b.2)));
+            ancestors.clear();
+            for &(key, path, id, relevant) in &disks {
+                while ancestors.last().is_some_and(|&(ancestor, _, _)| !is_within(path, ancestor)) {
                     ancestors.pop();
                 }
-                for (ancestor, other, other_relevant) in &ancestors {
-                    if !(relevant || *other_relevant) {
+                for &(ancestor, other, other_relevant) in &ancestors {
+                    if !(relevant || other_relevant) {
                         continue;
                     }
                     let shown_node = names::abbreviate(node, 40);
-                    let shown_path = format!("/{}", path.join("/"));
-                    let (this, that) = (check.name(id), check.name(*other));
+                    let shown_path = normalized(path);
+                    let (this, that) = (check.name(id), check.name(other));
                     // Worded from each side, so it does not depend on which PV came first.
-                    let (here, there) = if *ancestor == path {
+                    let (here, there) = if components(ancestor).eq(components(path)) {
                         ("the same path as", "the same path as")
                     } else {
                         ("inside the path of", "the parent path of")
@@ -104,12 +126,12 @@ impl Rule for DuplicateDisk {
                         format!("same disk on {shown_node} as PV {that}; give each PV its own disk"),
                     ]);
                     let at = JsonPath::root().key("spec").key(key).key("path");
-                    out.push(BundleViolation::new(id, at.clone(), message, vec![*other]));
+                    out.push(BundleViolation::new(id, at.clone(), message, vec![other]));
                     let (other_key, other_path) = context
-                        .entry(*other)
+                        .entry(other)
                         .and_then(|e| e.as_pv())
                         .and_then(|pv| pv.disk_path())
-                        .map_or((key, shown_path.clone()), |(k, p)| (k, format!("/{}", components(p).join("/"))));
+                        .map_or((key, shown_path.clone()), |(k, p)| (k, normalized(p)));
                     let message = names::first_fitting(vec![
                         format!(
                             "{other_key} {other_path} on {shown_node} is {there} PV {this}: one disk, two PVs; use a separate disk"
@@ -117,7 +139,7 @@ impl Rule for DuplicateDisk {
                         format!("same disk on {shown_node} as PV {this}; give each PV its own disk"),
                     ]);
                     let at = JsonPath::root().key("spec").key(other_key).key("path");
-                    out.push(BundleViolation::new(*other, at, message, vec![id]));
+                    out.push(BundleViolation::new(other, at, message, vec![id]));
                 }
                 ancestors.push((path, id, relevant));
             }
@@ -131,9 +153,13 @@ mod tests {
 
     #[test]
     fn compares_by_component() {
-        assert_eq!(components("/ais/sda/"), vec!["ais", "sda"]);
-        let mut paths = vec![components("/ais/sda-x"), components("/ais/sda/x"), components("/ais/sda")];
-        paths.sort();
-        assert_eq!(paths, vec![vec!["ais", "sda"], vec!["ais", "sda", "x"], vec!["ais", "sda-x"]]);
+        assert_eq!(components("/ais/sda/").collect::<Vec<_>>(), vec!["ais", "sda"]);
+        let mut paths = vec!["/ais/sda-x", "/ais/sda/x", "/ais/./sda"];
+        paths.sort_by(|a, b| components(a).cmp(components(b)));
+        assert_eq!(paths, vec!["/ais/./sda", "/ais/sda/x", "/ais/sda-x"]);
+        assert!(is_within("/ais/sda/x", "/ais/sda/"));
+        assert!(!is_within("/ais/sda-x", "/ais/sda"));
+        assert_eq!(normalized("/ais//sda/./"), "/ais/sda");
+        assert_eq!(normalized("/"), "/");
     }
 }

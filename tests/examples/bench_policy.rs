@@ -16,6 +16,9 @@
 //!   anchor in docs/performance.md.
 //!
 //! `--quick` runs a few iterations only: CI (scripts/test) checks that the benchmark runs.
+//! `--profile <case> <native|warm|fresh> <calls>` makes only those calls of one case (numbered
+//! from 0 in the order printed), untimed: for `valgrind --tool=callgrind` or `perf`, whose
+//! counts then cover the requests and a fixed setup (compare against `<calls>` 0).
 
 use std::time::{Duration, Instant};
 
@@ -182,6 +185,31 @@ fn run(module: &[u8], cases: &[Case], native: bool, iterations: &Iterations) -> 
     measured
 }
 
+/// `calls` requests of `case` and nothing else, for profilers (`--profile`).
+fn profile(case: &Case, place: &str, calls: usize) {
+    match place {
+        "native" => {
+            for _ in 0..calls {
+                std::hint::black_box(aisgate_policy::validate(std::hint::black_box(&case.payload)).unwrap());
+            }
+        }
+        "warm" => {
+            let host = CompiledPolicy::new(policy_wasm()).instantiate(Cluster::default());
+            for _ in 0..calls {
+                std::hint::black_box(host.call_bytes("validate", &case.payload).unwrap());
+            }
+        }
+        "fresh" => {
+            let compiled = CompiledPolicy::new(policy_wasm());
+            for _ in 0..calls {
+                let host = compiled.instantiate(Cluster::default());
+                std::hint::black_box(host.call_bytes("validate", &case.payload).unwrap());
+            }
+        }
+        other => panic!("--profile: `{other}` is not native, warm or fresh"),
+    }
+}
+
 fn ratio(a: Duration, b: Duration) -> f64 {
     a.as_secs_f64() / b.as_secs_f64()
 }
@@ -210,7 +238,16 @@ fn main() {
             true,
         ),
     ];
-    let iterations = if std::env::args().any(|arg| arg == "--quick") { QUICK } else { FULL };
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(at) = args.iter().position(|arg| arg == "--profile") {
+        let number = |i: usize| args.get(at + i).and_then(|a| a.parse::<usize>().ok());
+        let (Some(case), Some(place), Some(calls)) = (number(1), args.get(at + 2), number(3)) else {
+            panic!("usage: --profile <case> <native|warm|fresh> <calls>");
+        };
+        profile(&cases[case], place, calls);
+        return;
+    }
+    let iterations = if args.iter().any(|arg| arg == "--quick") { QUICK } else { FULL };
     println!("aisgate policy");
     let ours = run(policy_wasm(), &cases, true, &iterations);
     println!("\nwasm / native, p50");

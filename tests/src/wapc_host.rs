@@ -148,12 +148,17 @@ impl std::fmt::Debug for CompiledPolicy {
 }
 
 impl CompiledPolicy {
-    /// Compiles `wasm` (with a new wasmtime engine).
+    /// Compiles `wasm` (with a new wasmtime engine). With `AISGATE_PERF_MAP` set, the engine
+    /// writes `/tmp/perf-<pid>.map`, so that `perf report` names the guest's functions (of a
+    /// module built with its names); otherwise it is configured as wasmtime-provider does.
     pub fn new(wasm: &[u8]) -> Self {
-        let pre = wasmtime_provider::WasmtimeEngineProviderBuilder::new()
-            .module_bytes(wasm)
-            .build_pre()
-            .expect("compile the policy module");
+        let mut builder = wasmtime_provider::WasmtimeEngineProviderBuilder::new().module_bytes(wasm);
+        if std::env::var_os("AISGATE_PERF_MAP").is_some() {
+            let mut config = wasmtime::Config::default();
+            config.profiler(wasmtime::ProfilingStrategy::PerfMap);
+            builder = builder.engine(wasmtime::Engine::new(&config).expect("a wasmtime engine"));
+        }
+        let pre = builder.build_pre().expect("compile the policy module");
         Self { pre }
     }
 

@@ -204,20 +204,34 @@ impl Engine {
         // place turns on node sharing, whose host port another fix strips): fix until
         // nothing changes, so that fixing the result again changes nothing.
         let mut fixed_more = !changes.is_empty();
+        // Whether `report` judges `fixed` as it stands: a round that changes nothing has
+        // judged what will be stored, which then needs no decoding and judging again.
+        let mut judged_fixed = false;
         for _ in 1..MAX_FIX_ROUNDS {
             if !fixed_more {
                 break;
             }
-            let Some(current) = fixed.clone() else { break };
-            let Some(current_subject) = self.decode(&current)? else { break };
+            let Some(current) = fixed.take() else { break };
+            let Some(current_subject) = self.decode(&current)? else {
+                fixed = Some(current);
+                break;
+            };
             report = self.report(&current_subject, old_subject.as_ref());
-            let more = self.fix_round(&report, &current_subject, &current, &mut fixed, operation, scope);
+            // A copy of `current` only once a fix of this round applies.
+            let mut next = None;
+            let more = self.fix_round(&report, &current_subject, &current, &mut next, operation, scope);
+            drop(current_subject);
             fixed_more = !more.is_empty();
+            judged_fixed = more.is_empty() && next.is_none();
             changes.extend(more);
+            fixed = Some(next.unwrap_or(current));
         }
         let Some(fixed) = fixed.filter(|_| !changes.is_empty()) else {
             return Ok(Some(Outcome { report, fixed: None, changes }));
         };
+        if judged_fixed {
+            return Ok(Some(Outcome { report, fixed: Some(fixed), changes }));
+        }
         // Judge what will be stored: a fix that removes a deny finding admits the object.
         let report = match self.decode(&fixed)? {
             Some(fixed_subject) => self.report(&fixed_subject, old_subject.as_ref()),

@@ -49,7 +49,7 @@ pub fn decode<T: DeserializeOwned>(text: &str, file: &str) -> Result<T, YamlErro
                     let _ = write!(field, "[{index}]");
                 }
                 serde_path_to_error::Segment::Map { key } | serde_path_to_error::Segment::Enum { variant: key } => {
-                    path = path.key(key);
+                    path = path.key_of(key);
                     if !field.is_empty() {
                         field.push('.');
                     }

@@ -6,14 +6,16 @@
 //! [`JsonPath::normalized`] gives the RFC 9535 normalized form that jsonpath-rust returns, so
 //! exemption queries can be compared with finding locations.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde_json::Value;
 
-/// One step of a path: an object key or an array index.
+/// One step of a path: an object key or an array index. Keys written in the code are
+/// borrowed, so that rules build and copy paths without allocating for them.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Segment {
-    Key(String),
+    Key(Cow<'static, str>),
     Index(usize),
 }
 
@@ -32,7 +34,7 @@ impl JsonPath {
 
     /// Builds a path from dot-separated keys: `JsonPath::from_keys("spec.targetSpec")`.
     #[must_use]
-    pub fn from_keys(dotted: &str) -> Self {
+    pub fn from_keys(dotted: &'static str) -> Self {
         Self::root().keys(dotted)
     }
 
@@ -44,20 +46,30 @@ impl JsonPath {
         Self { segments }
     }
 
-    /// This path extended by an object key.
+    /// This path extended by an object key written in the code (not copied).
     #[must_use]
-    pub fn key(&self, key: &str) -> Self {
+    pub fn key(&self, key: &'static str) -> Self {
+        self.with(Cow::Borrowed(key))
+    }
+
+    /// This path extended by an object key read from data (copied).
+    #[must_use]
+    pub fn key_of(&self, key: &str) -> Self {
+        self.with(Cow::Owned(key.to_owned()))
+    }
+
+    fn with(&self, key: Cow<'static, str>) -> Self {
         let mut path = self.with_room(1);
-        path.segments.push(Segment::Key(key.to_owned()));
+        path.segments.push(Segment::Key(key));
         path
     }
 
     /// This path extended by several object keys given as `a.b.c`.
     #[must_use]
-    pub fn keys(&self, dotted: &str) -> Self {
+    pub fn keys(&self, dotted: &'static str) -> Self {
         let keys = dotted.split('.').filter(|k| !k.is_empty());
         let mut path = self.with_room(keys.clone().count());
-        path.segments.extend(keys.map(|key| Segment::Key(key.to_owned())));
+        path.segments.extend(keys.map(|key| Segment::Key(Cow::Borrowed(key))));
         path
     }
 
@@ -140,7 +152,7 @@ impl JsonPath {
                     }
                 };
                 rest = quoted.get(end + 1..)?.strip_prefix(']')?;
-                path.segments.push(Segment::Key(key));
+                path.segments.push(Segment::Key(Cow::Owned(key)));
             } else {
                 let end = rest.find(']')?;
                 let index = rest.get(..end)?.parse().ok()?;
@@ -155,7 +167,7 @@ impl JsonPath {
     #[must_use]
     pub fn lookup<'v>(&self, value: &'v Value) -> Option<&'v Value> {
         self.segments.iter().try_fold(value, |node, segment| match segment {
-            Segment::Key(key) => node.get(key.as_str()),
+            Segment::Key(key) => node.get(&**key),
             Segment::Index(i) => node.get(*i),
         })
     }
@@ -174,7 +186,7 @@ impl JsonPath {
     /// The node this path names in `value`, mutably, if it exists.
     pub fn lookup_mut<'v>(&self, value: &'v mut Value) -> Option<&'v mut Value> {
         self.segments.iter().try_fold(value, |node, segment| match segment {
-            Segment::Key(key) => node.get_mut(key.as_str()),
+            Segment::Key(key) => node.get_mut(&**key),
             Segment::Index(i) => node.get_mut(*i),
         })
     }

@@ -237,7 +237,7 @@ fn plan_edits(
             }
             for (key, old_value) in old {
                 if let Some(new_value) = new.get(key) {
-                    plan_edits(document, text, &path.key(key), old_value, new_value, edits)?;
+                    plan_edits(document, text, &path.key_of(key), old_value, new_value, edits)?;
                 }
             }
             Some(())
@@ -278,7 +278,7 @@ fn edit_block_mapping(
     // The entries as written, in text order (keys merged in with `<<` are not in the text).
     let mut entries = Vec::with_capacity(old.len());
     for key in old.keys() {
-        let node = document.node(&path.key(key))?;
+        let node = document.node(&path.key_of(key))?;
         entries.push((key, node.key_start?, node.span.end));
     }
     entries.sort_by_key(|&(_, key_start, _)| key_start);
@@ -381,7 +381,7 @@ fn rewrite_document(document: &Document, text: &str, fixed: &Value) -> Option<Ed
 /// The keys of the mapping at `path`, in the order the document wrote them (new keys last).
 fn ordered_keys<'m>(map: &'m Map<String, Value>, document: &Document, path: &JsonPath) -> Vec<&'m String> {
     let mut keys: Vec<&String> = map.keys().collect();
-    keys.sort_by_key(|key| document.node(&path.key(key)).and_then(|node| node.key_start).unwrap_or(usize::MAX));
+    keys.sort_by_key(|key| document.node(&path.key_of(key)).and_then(|node| node.key_start).unwrap_or(usize::MAX));
     keys
 }
 
@@ -399,7 +399,7 @@ fn write_json(out: &mut String, value: &Value, document: &Document, path: &JsonP
                 pad(out, depth + 1);
                 out.push_str(&Value::String(key.clone()).to_string());
                 out.push_str(": ");
-                write_json(out, child, document, &path.key(key), depth + 1);
+                write_json(out, child, document, &path.key_of(key), depth + 1);
             }
             out.push('\n');
             pad(out, depth);
@@ -464,7 +464,7 @@ fn to_yaml<'v>(value: &'v Value, order: Option<(&Document, &JsonPath)>) -> Yaml<
                 entries
                     .map(|(key, child)| {
                         let child = match order {
-                            Some((document, path)) => to_yaml(child, Some((document, &path.key(key)))),
+                            Some((document, path)) => to_yaml(child, Some((document, &path.key_of(key)))),
                             None => to_yaml(child, None),
                         };
                         (Yaml::Value(Scalar::String(key.as_str().into())), child)

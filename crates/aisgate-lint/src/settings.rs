@@ -85,7 +85,7 @@ fn field_path(error: &SettingsError) -> JsonPath {
         for part in error.field.split('.') {
             let mut pieces = part.split('[');
             if let Some(key) = pieces.next().filter(|key| !key.is_empty()) {
-                path = path.key(key);
+                path = path.key_of(key);
             }
             for index in pieces.filter_map(|piece| piece.trim_end_matches(']').parse().ok()) {
                 path = path.index(index);
@@ -93,7 +93,7 @@ fn field_path(error: &SettingsError) -> JsonPath {
         }
     }
     if let Some(unknown) = error.message.strip_prefix("unknown field `").and_then(|rest| rest.split('`').next()) {
-        path = path.key(unknown);
+        path = path.key_of(unknown);
     }
     path
 }

@@ -148,7 +148,7 @@ impl NodeIndex {
             (Segment::Key(key), NodeStyle::BlockMapping | NodeStyle::FlowMapping) => {
                 if children.len() > SORTED_KEYS {
                     // Sorted by key, then in order: the last of equal keys (`<<`) wins.
-                    let after = children.partition_point(|&c| self.key(c) <= key.as_str());
+                    let after = children.partition_point(|&c| self.key(c) <= &**key);
                     children.get(after.checked_sub(1)?).copied().filter(|&c| self.key(c) == key)
                 } else {
                     children.iter().rev().copied().find(|&c| self.key(c) == key)
@@ -948,7 +948,7 @@ pub fn join(base: &JsonPath, path: &JsonPath) -> JsonPath {
     let mut joined = base.clone();
     for segment in path.segments() {
         joined = match segment {
-            Segment::Key(key) => joined.key(key),
+            Segment::Key(key) => joined.key_of(key),
             Segment::Index(i) => joined.index(*i),
         };
     }

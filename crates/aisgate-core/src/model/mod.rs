@@ -164,7 +164,7 @@ pub(crate) fn decode_as<T: read::FromJson>(value: &Value) -> Result<T, DecodeErr
     T::read(value).map_err(|error| DecodeError::new(error.path(), error.message))
 }
 
-pub(crate) fn text<'v>(value: &'v Value, key: &str) -> Result<&'v str, DecodeError> {
+pub(crate) fn text<'v>(value: &'v Value, key: &'static str) -> Result<&'v str, DecodeError> {
     match value.get(key) {
         None | Some(Value::Null) => Ok(""),
         Some(Value::String(s)) => Ok(s),

@@ -34,7 +34,7 @@ impl ReadError {
     }
 
     pub(crate) fn in_key(mut self, key: &str) -> Self {
-        self.reversed.push(Segment::Key(key.to_owned()));
+        self.reversed.push(Segment::Key(key.to_owned().into()));
         self
     }
 
@@ -51,7 +51,7 @@ impl ReadError {
     /// The path as a [`JsonPath`].
     pub(crate) fn path(&self) -> JsonPath {
         self.segments().fold(JsonPath::root(), |path, segment| match segment {
-            Segment::Key(key) => path.key(key),
+            Segment::Key(key) => path.key_of(key),
             Segment::Index(index) => path.index(*index),
         })
     }

@@ -87,7 +87,7 @@ const NODE_NAME_HOST: &str = "enableNodeNameHost";
 const DNS_MODE: &str = "publicNetDNSMode";
 
 /// A field that is present and not null.
-fn present<'v>(raw: &'v Value, dotted: &str) -> Option<&'v Value> {
+fn present<'v>(raw: &'v Value, dotted: &'static str) -> Option<&'v Value> {
     JsonPath::from_keys(dotted).lookup(raw).filter(|v| !v.is_null())
 }
 
@@ -152,7 +152,7 @@ impl Rule for RemovedField {
         if !DROPPED.iter().any(|(dotted, _)| JsonPath::from_keys(dotted) == *path) {
             return None;
         }
-        path.parent().lookup_mut(object)?.as_object_mut()?.remove(&key)?;
+        path.parent().lookup_mut(object)?.as_object_mut()?.remove(&*key)?;
         Some(format!("removed {} (pruned by the API server)", path.to_string().trim_start_matches("$.")))
     }
 }

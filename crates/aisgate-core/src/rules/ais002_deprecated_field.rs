@@ -185,7 +185,7 @@ impl Rule for DeprecatedField {
             return Some(format!("moved {role_path}.{CAPABILITIES} to {role_path}.{SECURITY_CONTEXT}"));
         }
         let spec = spec_path.lookup_mut(object)?.as_object_mut()?;
-        match key.as_str() {
+        match &**key {
             HOSTPATH_PREFIX => {
                 // With stateStorageClass as well, the operator uses the class: migrate that one.
                 let keep_legacy_choice = set(spec.get(STATE_STORAGE)) || set(spec.get(STATE_STORAGE_CLASS));

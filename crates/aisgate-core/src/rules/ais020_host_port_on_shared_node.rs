@@ -130,7 +130,7 @@ impl Rule for HostPortOnSharedNode {
 
     fn fix(&self, object: &mut Value, input: &FixInput<'_>) -> Option<String> {
         let path = &input.violation.path;
-        if path.last() != Some(&Segment::Key("hostPort".to_owned())) {
+        if path.last() != Some(&Segment::Key("hostPort".into())) {
             return None; // hostNetwork is a design decision, not ours to undo.
         }
         if matches!(input.subject.object, AisObject::AiStore(_)) && input.operation == Operation::Update {

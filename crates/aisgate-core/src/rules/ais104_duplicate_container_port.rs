@@ -55,7 +55,7 @@ impl Rule for DuplicateContainerPort {
         let mut numbers: Vec<(i32, &str, (&str, usize, usize))> = Vec::new();
         let mut port_names: Vec<(&str, (&str, usize, usize))> = Vec::new();
         let at = |(key, i, j): (&str, usize, usize)| format!("{key}[{i}].ports[{j}]");
-        let path = |key: &str, i: usize, j: usize| {
+        let path = |key: &'static str, i: usize, j: usize| {
             JsonPath::from_keys("spec.template.spec").key(key).index(i).key("ports").index(j)
         };
         for (key, i, container) in sts.running_containers() {

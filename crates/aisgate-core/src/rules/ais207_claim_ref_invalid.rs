@@ -58,7 +58,7 @@ impl Rule for ClaimRefInvalid {
         // Paths are built only for a finding.
         let claim_path = || JsonPath::from_keys("spec.claimRef");
         // A missing field is reported at `claimRef`, an empty one at the field itself.
-        let at = |field: &str, value: Option<&String>| {
+        let at = |field: &'static str, value: Option<&String>| {
             if value.is_some() { claim_path().key(field) } else { claim_path() }
         };
         if claim.namespace.as_deref().unwrap_or_default().is_empty() {

@@ -104,7 +104,7 @@ impl Rule for NodeLabelConvention {
                 && **value != *expected
             {
                 out.push(Violation::new(
-                    pod_path.key("nodeSelector").key(key),
+                    pod_path.key("nodeSelector").key_of(key),
                     message(key, value, &expected, &source),
                 ));
             }

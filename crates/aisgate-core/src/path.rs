@@ -67,9 +67,9 @@ impl JsonPath {
     /// This path extended by several object keys given as `a.b.c`.
     #[must_use]
     pub fn keys(&self, dotted: &'static str) -> Self {
-        let keys = dotted.split('.').filter(|k| !k.is_empty());
-        let mut path = self.with_room(keys.clone().count());
-        path.segments.extend(keys.map(|key| Segment::Key(Cow::Borrowed(key))));
+        // Room counted by bytes, so the keys are split once.
+        let mut path = self.with_room(dotted.bytes().filter(|&b| b == b'.').count() + 1);
+        path.segments.extend(dotted.split('.').filter(|k| !k.is_empty()).map(|key| Segment::Key(Cow::Borrowed(key))));
         path
     }
 

@@ -11,8 +11,8 @@
 use std::collections::HashMap;
 use std::num::NonZeroUsize;
 use std::ops::Range;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use aisgate_core::context::{Decoded, RawSource};
 use aisgate_core::engine::sort_bundle_findings;
@@ -28,9 +28,6 @@ use crate::{
 
 /// Inputs smaller than this are read by one thread: splitting costs more than it saves.
 const MIN_PART_BYTES: usize = 64 << 10;
-
-/// Parts per thread a large input is split into.
-const PARTS_PER_THREAD: usize = 8;
 
 /// Fewer objects than this are judged across objects by one thread: the rules across
 /// objects take about 0.6 ms per thousand objects, a thread about 0.05 ms to start.
@@ -56,12 +53,9 @@ impl Default for Parallelism {
 }
 
 impl Parallelism {
-    /// The parts a text is read in: a few per thread (so that the threads finish together and
-    /// the parts read first are merged while the rest are read), none smaller than
-    /// `min_part_bytes`.
+    /// The parts a text is read in: one per thread, none smaller than `min_part_bytes`.
     fn parts(self, text: &str) -> Vec<Range<usize>> {
-        let most = self.threads.max(1).saturating_mul(PARTS_PER_THREAD);
-        source::split(text, (text.len() / self.min_part_bytes.max(1)).clamp(1, most))
+        source::split(text, (text.len() / self.min_part_bytes.max(1)).clamp(1, self.threads.max(1)))
     }
 
     /// The threads the work after reading gets for this many objects: one below
@@ -194,28 +188,62 @@ pub fn read_with<'i>(
         texts.push(text);
         jobs.extend(parallelism.parts(text).into_iter().map(|range| (f, range)));
     }
-    // Parts are merged in file order as they are read, on this thread, while the others
-    // read on: the merge overlaps the reading instead of waiting for its end.
-    let mut merge = Merge::new(&admitted, &texts, size_errors, limits.max_objects);
-    run_in_order(
-        &jobs,
-        parallelism.threads,
-        |(f, range)| {
-            let (name, text) = (admitted.get(*f).map_or("", |i| i.name), texts.get(*f).copied().unwrap_or_default());
-            read_part(engine, name, text, range.clone(), limits, &previous)
-        },
-        |i, part| merge.part(jobs.get(i).map_or(0, |(f, _)| *f), part),
-    );
-    let Merged { files, file_errors, errors, objects, findings, kept, decoded, inventory_errors } = merge.finish();
-    report.summary.documents += errors.documents;
-    report.summary.skipped += errors.skipped;
-    report.summary.objects += objects.len();
-    report.errors.extend(errors.documents_errors);
-    report.errors.extend(errors.limit);
-    report.errors.extend(errors.objects_errors);
-    report.objects.extend(objects);
-    for finding in findings {
-        report.push(finding);
+    let parts = run_parallel(&jobs, parallelism.threads, |(f, range)| {
+        let (name, text) = (admitted.get(*f).map_or("", |i| i.name), texts.get(*f).copied().unwrap_or_default());
+        read_part(engine, name, text, range.clone(), limits, &previous)
+    });
+
+    let (files, documents_read, file_errors) = merge(&admitted, &texts, size_errors, parts, &jobs);
+    for document in documents_read.iter().flatten() {
+        report.summary.documents += 1;
+        if document.objects.is_none() {
+            report.summary.skipped += 1;
+        }
+        report.errors.extend(document.errors.iter().cloned());
+    }
+    let total_objects: usize = documents_read.iter().flatten().map(|d| d.objects.as_ref().map_or(0, Vec::len)).sum();
+    if total_objects > limits.max_objects
+        && let Some((f, object)) = documents_read
+            .iter()
+            .enumerate()
+            .flat_map(|(f, documents)| documents.iter().flat_map(|d| d.objects.iter().flatten()).map(move |o| (f, o)))
+            .nth(limits.max_objects)
+    {
+        let name = files.get(f).map_or("", |file| file.name);
+        let what = "too many objects; this one and all after it are not checked";
+        let refusal = Limits::refusal(what, limits.max_objects, "objects", "maxObjects");
+        report.errors.push(ReportError::new(name, object.start.line, object.start.column, refusal));
+    }
+
+    let mut kept = Vec::with_capacity(total_objects.min(limits.max_objects));
+    let mut decoded = Vec::with_capacity(kept.capacity());
+    let mut inventory_errors = Vec::new();
+    'files: for (f, documents) in documents_read.into_iter().enumerate() {
+        let helm = files.get(f).map(|file| &file.helm_sources);
+        for (d, document) in documents.into_iter().enumerate() {
+            let helm_source = helm.and_then(|h| h.get(d)).cloned().flatten();
+            for object in document.objects.into_iter().flatten() {
+                if kept.len() >= limits.max_objects {
+                    break 'files;
+                }
+                report.summary.objects += 1;
+                report.objects.push(object.reference);
+                report.errors.extend(object.errors);
+                for mut finding in object.findings {
+                    finding.helm_source.clone_from(&helm_source);
+                    report.push(finding);
+                }
+                inventory_errors.extend(object.inventory_error);
+                decoded.push(object.decoded);
+                kept.push(Kept {
+                    file: f,
+                    document: d,
+                    base: object.base,
+                    start: object.start,
+                    exemption: object.exemption.map(Box::new),
+                });
+            }
+        }
     }
     Read {
         report: Mutex::new(report),
@@ -261,177 +289,53 @@ fn parse_old(old: &[Input<'_>], limits: &Limits, errors: &mut Vec<ReportError>) 
     parsed
 }
 
-/// Errors and counts of the documents merged, kept apart so that the report lists them as a
-/// merge after the whole read would: every document's errors, then the object limit's, then
-/// the objects' own.
-#[derive(Debug, Default)]
-struct MergedErrors {
-    documents: usize,
-    skipped: usize,
-    documents_errors: Vec<ReportError>,
-    limit: Option<ReportError>,
-    objects_errors: Vec<ReportError>,
-}
-
-/// What [`Merge::finish`] returns.
-#[derive(Debug)]
-struct Merged<'i> {
-    files: Vec<FileRead<'i>>,
-    file_errors: Vec<ReportError>,
-    errors: MergedErrors,
-    objects: Vec<ReportObject>,
-    findings: Vec<ReportFinding>,
-    kept: Vec<Kept>,
-    decoded: Vec<Option<Decoded>>,
-    inventory_errors: Vec<ReportError>,
-}
-
-/// The file being merged: its documents so far.
-#[derive(Debug, Default)]
-struct OpenFile {
-    /// Its Helm `# Source:` comments (line, template).
-    sources: Vec<(usize, String)>,
-    regions: Vec<(usize, usize)>,
-    helm_sources: Vec<Option<String>>,
-    /// The line of the last document's start.
-    previous_start: Option<usize>,
-    error: Option<SourceError>,
-    /// A part read to the end of the file: the parts after it are dropped.
-    ended: bool,
-}
-
-/// Merges the parts read, file by file in input order (a file's parts after one that read to
-/// its end are dropped), and files each object: its reference, findings and errors for the
-/// report, where it is, and its typed object for the rules across objects.
-struct Merge<'a, 'i> {
-    admitted: &'a [Input<'i>],
-    texts: &'a [&'i str],
-    size_errors: Vec<Option<SourceError>>,
-    max_objects: usize,
-    /// Files before this one are finished; this one is open when `open` is.
-    file: usize,
-    open: Option<OpenFile>,
-    /// Objects seen, the ones past `max_objects` included.
-    seen: usize,
-    merged: Merged<'i>,
-}
-
-impl<'a, 'i> Merge<'a, 'i> {
-    fn new(
-        admitted: &'a [Input<'i>],
-        texts: &'a [&'i str],
-        size_errors: Vec<Option<SourceError>>,
-        max_objects: usize,
-    ) -> Self {
-        Self {
-            admitted,
-            texts,
-            size_errors,
-            max_objects,
-            file: 0,
-            open: None,
-            seen: 0,
-            merged: Merged {
-                files: Vec::with_capacity(admitted.len()),
-                file_errors: Vec::new(),
-                errors: MergedErrors::default(),
-                objects: Vec::new(),
-                findings: Vec::new(),
-                kept: Vec::new(),
-                decoded: Vec::new(),
-                inventory_errors: Vec::new(),
-            },
-        }
-    }
-
-    /// Merges the next part in job order, of file `f`.
-    fn part(&mut self, f: usize, part: PartRead) {
-        while self.file < f {
-            self.close();
-        }
-        let text = self.texts.get(f).copied().unwrap_or_default();
-        let open =
-            self.open.get_or_insert_with(|| OpenFile { sources: source::helm_sources(text), ..OpenFile::default() });
-        if open.ended {
-            return;
-        }
-        open.error = part.error;
-        open.ended = part.to_end || open.error.is_some();
-        for document in part.documents {
-            self.document(f, document);
-        }
-    }
-
-    fn document(&mut self, f: usize, document: DocumentRead) {
-        let Some(open) = self.open.as_mut() else { return };
-        let d = open.regions.len();
-        let helm_source = source::helm_source(&open.sources, open.previous_start, document.start.line);
-        open.previous_start = Some(document.start.line);
-        open.regions.push((document.region, document.region_lines));
-        open.helm_sources.push(helm_source.clone());
-        let name = self.admitted.get(f).map_or("", |i| i.name);
-        let errors = &mut self.merged.errors;
-        errors.documents += 1;
-        if document.objects.is_none() {
-            errors.skipped += 1;
-        }
-        errors.documents_errors.extend(document.errors);
-        for object in document.objects.into_iter().flatten() {
-            if self.seen == self.max_objects {
-                let what = "too many objects; this one and all after it are not checked";
-                let refusal = Limits::refusal(what, self.max_objects, "objects", "maxObjects");
-                self.merged.errors.limit =
-                    Some(ReportError::new(name, object.start.line, object.start.column, refusal));
-            }
-            self.seen += 1;
-            if self.merged.kept.len() >= self.max_objects {
+/// The parts read, file by file in input order; a file's parts after one that read to its
+/// end are dropped. Returns the files, their documents and their syntax errors.
+fn merge<'i>(
+    admitted: &[Input<'i>],
+    texts: &[&'i str],
+    mut size_errors: Vec<Option<SourceError>>,
+    parts: Vec<PartRead>,
+    jobs: &[(usize, Range<usize>)],
+) -> (Vec<FileRead<'i>>, Vec<Vec<DocumentRead>>, Vec<ReportError>) {
+    let mut files: Vec<FileRead<'i>> = Vec::with_capacity(admitted.len());
+    let mut documents_read: Vec<Vec<DocumentRead>> = Vec::with_capacity(admitted.len());
+    let mut file_errors = Vec::new();
+    let mut parts = parts.into_iter().zip(jobs).peekable();
+    for (f, input) in admitted.iter().enumerate() {
+        let text = texts.get(f).copied().unwrap_or_default();
+        let mut documents = Vec::new();
+        let mut error = size_errors.get_mut(f).and_then(Option::take);
+        let mut ended = false;
+        while let Some((part, _)) = parts.next_if(|(_, (file, _))| *file == f) {
+            if ended {
                 continue;
             }
-            let merged = &mut self.merged;
-            merged.objects.push(object.reference);
-            merged.errors.objects_errors.extend(object.errors);
-            for mut finding in object.findings {
-                finding.helm_source.clone_from(&helm_source);
-                merged.findings.push(finding);
-            }
-            merged.inventory_errors.extend(object.inventory_error);
-            merged.decoded.push(object.decoded);
-            merged.kept.push(Kept {
-                file: f,
-                document: d,
-                base: object.base,
-                start: object.start,
-                exemption: object.exemption.map(Box::new),
-            });
+            documents.extend(part.documents);
+            error = part.error;
+            ended = part.to_end || error.is_some();
         }
-    }
-
-    /// Finishes the current file (read or not) and moves to the next.
-    fn close(&mut self) {
-        let f = self.file;
-        self.file += 1;
-        let Some(input) = self.admitted.get(f) else { return };
-        let text = self.texts.get(f).copied().unwrap_or_default();
-        let open = self.open.take().unwrap_or_default();
-        let error = self.size_errors.get_mut(f).and_then(Option::take).or(open.error);
         if let Some(error) = error {
-            self.merged.file_errors.push(ReportError::new(input.name, error.line, error.column, error.message));
+            file_errors.push(ReportError::new(input.name, error.line, error.column, error.message));
         }
-        self.merged.files.push(FileRead {
+        let sources = source::helm_sources(text);
+        let mut helm_sources = Vec::with_capacity(documents.len());
+        let mut previous_start = None;
+        for document in &documents {
+            helm_sources.push(source::helm_source(&sources, previous_start, document.start.line));
+            previous_start = Some(document.start.line);
+        }
+        files.push(FileRead {
             name: input.name,
             text,
             splittable: source::splittable(text),
-            regions: open.regions,
-            helm_sources: open.helm_sources,
+            regions: documents.iter().map(|d| (d.region, d.region_lines)).collect(),
+            helm_sources,
         });
+        documents_read.push(documents);
     }
 
-    fn finish(mut self) -> Merged<'i> {
-        while self.file < self.admitted.len() {
-            self.close();
-        }
-        self.merged
-    }
+    (files, documents_read, file_errors)
 }
 
 /// The value behind a lock; a thread that panicked holding it (none does) left it whole.
@@ -465,81 +369,6 @@ fn run_parallel<J: Sync, R: Send + Default>(jobs: &[J], threads: usize, job: imp
         });
     }
     results.into_iter().map(|slot| slot.into_inner().unwrap_or_default()).collect()
-}
-
-/// Runs `job` over `jobs` on up to `threads` threads (this one included) and hands each
-/// result to `consume` on this thread in job order, each as soon as it and those before it
-/// are done: this thread takes the next job only when the next result is not ready.
-fn run_in_order<J: Sync, R: Send>(
-    jobs: &[J],
-    threads: usize,
-    job: impl Fn(&J) -> R + Sync,
-    mut consume: impl FnMut(usize, R),
-) {
-    let results: Vec<Mutex<Option<R>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
-    let next_job = AtomicUsize::new(0);
-    // Results stored so far (a job that panicked counts as one stored: the scope re-raises
-    // the panic, so this thread must stop waiting), and a signal for each.
-    let (stored, signal) = (Mutex::new(0_usize), Condvar::new());
-    let abandoned = AtomicBool::new(false);
-    let work = || {
-        let i = next_job.fetch_add(1, Ordering::Relaxed);
-        let (Some(j), Some(slot)) = (jobs.get(i), results.get(i)) else { return false };
-        let stored_guard = Stored { count: &stored, signal: &signal, abandoned: &abandoned };
-        *lock(slot) = Some(job(j));
-        drop(stored_guard);
-        true
-    };
-    let mut next = 0;
-    let mut merge_ready = |consume: &mut dyn FnMut(usize, R)| {
-        while let Some(result) = results.get(next).and_then(|slot| lock(slot).take()) {
-            consume(next, result);
-            next += 1;
-        }
-        next
-    };
-    std::thread::scope(|scope| {
-        if threads > 1 {
-            for _ in 1..threads.min(jobs.len()) {
-                // Where threads cannot start (wasm), this thread does all the work.
-                let _ = std::thread::Builder::new().spawn_scoped(scope, || while work() {});
-            }
-        }
-        loop {
-            let merged = merge_ready(&mut consume);
-            if merged >= jobs.len() {
-                break;
-            }
-            if !work() {
-                // Every job is taken: wait for the next result.
-                let mut guard = lock(&stored);
-                while results.get(merged).is_some_and(|slot| lock(slot).is_none()) {
-                    if abandoned.load(Ordering::Relaxed) {
-                        return;
-                    }
-                    guard = signal.wait(guard).unwrap_or_else(PoisonError::into_inner);
-                }
-            }
-        }
-    });
-}
-
-/// Counts a result stored, or the job abandoned when its thread unwinds, and wakes the
-/// thread waiting for results.
-struct Stored<'s> {
-    count: &'s Mutex<usize>,
-    signal: &'s Condvar,
-    abandoned: &'s AtomicBool,
-}
-
-impl Drop for Stored<'_> {
-    fn drop(&mut self) {
-        if std::thread::panicking() {
-            self.abandoned.store(true, Ordering::Relaxed);
-        }
-        *lock(self.count) += 1;
-        self.signal.notify_all();
-    }
 }
 
 /// Reads one part of a file; after an error, reads again from the part's start to the end

@@ -9,12 +9,11 @@
 //! volume mode and capacity all fit. Everything is indexed (by claim, class, node), so the
 //! work grows with the number of objects, not with their pairs.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use crate::context::{ByHashOne, Context, EntryId, Object, hash_of};
+use crate::context::{ByHashOne, Context, EntryId, HashMap, Object, hash_of};
 use crate::finding::Severity;
 use crate::model::affinity::{Affinity, LabelSelector};
 use crate::model::aistore::{AiStore, Role};

@@ -7,9 +7,8 @@
 //! Kubernetes lookups plus the object under admission. Nothing here reads files or calls
 //! hosts.
 
-use std::collections::HashMap;
 use std::collections::hash_map::Entry as Slot;
-use std::hash::{BuildHasherDefault, DefaultHasher, Hash, Hasher};
+use std::hash::{BuildHasher, BuildHasherDefault, Hash, Hasher};
 use std::sync::{Arc, OnceLock};
 
 use serde_json::Value;
@@ -157,12 +156,18 @@ pub struct Inventory<'a> {
     by_identity: ByHashOne<OwnedIdentity>,
 }
 
-/// A hash of string keys, the same in every run (not a defence against chosen collisions:
-/// keys that collide are still told apart, in a slower list).
+/// The hasher of the indexes: fast on short keys (foldhash) and the same in every run, seeded
+/// by no random number. Not a defence against chosen collisions: keys that collide are still
+/// told apart, in slower lists, and the keys the policy files come from one namespace or from
+/// cluster-scoped objects that only administrators write.
+pub(crate) type FixedHasher = foldhash::fast::FixedState;
+
+/// A map of the indexes, hashed as [`hash_of`] hashes.
+pub(crate) type HashMap<K, V> = std::collections::HashMap<K, V, FixedHasher>;
+
+/// A hash of string keys, the same in every run.
 pub(crate) fn hash_of(key: impl Hash) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    key.hash(&mut hasher);
-    hasher.finish()
+    FixedHasher::default().hash_one(key)
 }
 
 /// Hashes a `u64` key (already a hash) as itself.
@@ -185,7 +190,7 @@ impl Hasher for KeyHasher {
     }
 }
 
-type ByHash<V> = HashMap<u64, V, BuildHasherDefault<KeyHasher>>;
+type ByHash<V> = std::collections::HashMap<u64, V, BuildHasherDefault<KeyHasher>>;
 
 /// Entry ids by a string key their entries hold (a PV's claim, its node): filed under the
 /// key's hash and told apart by asking the first entry of a list whether it `holds` the

@@ -1,7 +1,6 @@
-use std::collections::HashMap;
 
 use crate::bundle::{BundleCheck, BundleViolation, Cluster, labelled_for};
-use crate::context::EntryId;
+use crate::context::{EntryId, HashMap};
 use crate::declare_rule;
 use crate::model::volume::PersistentVolume;
 use crate::names;
@@ -109,7 +108,7 @@ impl Rule for StorageClassMismatch {
         }
         // Unbound PVs: the clusters that label or select them.
         // Owned keys: the map type the context's indexes already use (one instance fewer).
-        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::default();
         let mut selecting = Vec::new();
         for (c, cluster) in analysis.clusters.iter().enumerate() {
             by_name.entry(cluster.name.clone()).or_default().push(c);

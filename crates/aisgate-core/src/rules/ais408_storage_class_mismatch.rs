@@ -1,4 +1,3 @@
-
 use crate::bundle::{BundleCheck, BundleViolation, Cluster, labelled_for};
 use crate::context::{EntryId, HashMap};
 use crate::declare_rule;

@@ -548,12 +548,7 @@ pub fn decode_entry(raw: &Value, settings: &Settings) -> Result<Option<Decoded>,
         Object::StorageClass(o) => &o.metadata,
         Object::Node(o) => &o.metadata,
     };
-    let reference = Arc::new(ObjectRef {
-        api_version: ObjectRef::known(model::text(raw, "apiVersion")?),
-        kind: ObjectRef::known(model::text(raw, "kind")?),
-        namespace: metadata.namespace.clone().filter(|ns| !ns.is_empty()),
-        name: metadata.display_name(),
-    });
+    let reference = metadata.reference(model::text(raw, "apiVersion")?, model::text(raw, "kind")?);
     Ok(Some(Decoded { object, reference }))
 }
 

@@ -8,7 +8,7 @@ use crate::finding::{Finding, ObjectRef, Severity};
 use crate::model::{self, AisObject, DecodeError, Subject};
 use crate::path::JsonPath;
 use crate::registry::{self, Registered};
-use crate::rule::{Check, FixInput, Operation, Rule, Scope, Violation};
+use crate::rule::{Check, FixInput, Operation, Scope, Violation};
 use crate::settings::{Date, Exemption, Settings};
 
 /// Most rounds of fixing one object; each round fixes what the previous one brought out.
@@ -59,7 +59,7 @@ pub struct BundleFinding {
 /// A rule across objects the settings switch on, with its level ([`Engine::bundle_rules`]).
 #[derive(Debug, Clone, Copy)]
 pub struct BundleRule {
-    rule: &'static dyn Rule,
+    rule: &'static Registered,
     level: Severity,
 }
 
@@ -112,21 +112,27 @@ pub struct Engine {
     /// The rules on one object the settings switch on, with their levels: worked out once,
     /// not for every object.
     object_rules: Vec<(&'static Registered, Severity)>,
+    /// The rules across objects the settings switch on, with their levels, in registry order.
+    bundle_rules: Vec<BundleRule>,
 }
 
 impl Engine {
     /// `today` decides which exemptions have expired; `None` treats every dated exemption as expired.
     #[must_use]
     pub fn new(settings: Settings, today: Option<Date>) -> Self {
-        let mut object_rules = Vec::new();
+        let (mut object_rules, mut bundle_rules) = (Vec::new(), Vec::new());
         for &rule in registry::RULES {
             let meta = rule.meta();
-            if let Some(level) = settings.level(meta.code, meta.name, meta.severity).filter(|_| meta.scope.per_object())
-            {
+            let Some(level) = settings.level(meta.code, meta.name, meta.severity) else { continue };
+            // A rule may judge both one object and objects together (AIS022, AIS105).
+            if meta.scope.per_object() {
                 object_rules.push((rule, level));
             }
+            if meta.scope.across_objects() {
+                bundle_rules.push(BundleRule { rule, level });
+            }
         }
-        Self { settings, today, object_rules }
+        Self { settings, today, object_rules, bundle_rules }
     }
 
     #[must_use]
@@ -329,38 +335,27 @@ impl Engine {
     /// object, code, path and message. Exempt findings carry the exemption's reason.
     #[must_use]
     pub fn check_bundle(&self, context: &dyn Context) -> Vec<BundleFinding> {
-        let rules = self.bundle_rules();
-        if rules.is_empty() || context.is_empty() {
+        if self.bundle_rules.is_empty() || context.is_empty() {
             return Vec::new();
         }
-        self.run_bundle_rules(&rules, context, &Analysis::new(context, &self.settings))
+        self.run_bundle_rules(context, &Analysis::new(context, &self.settings))
     }
 
     /// [`Engine::check_bundle`] with the analysis of `context` already made (`aisgate plan`
     /// shows it too).
     #[must_use]
     pub fn check_bundle_with(&self, context: &dyn Context, analysis: &Analysis) -> Vec<BundleFinding> {
-        let rules = self.bundle_rules();
-        if rules.is_empty() || context.is_empty() {
+        if self.bundle_rules.is_empty() || context.is_empty() {
             return Vec::new();
         }
-        self.run_bundle_rules(&rules, context, analysis)
+        self.run_bundle_rules(context, analysis)
     }
 
     /// The rules across objects the settings switch on, with their levels, in the order
     /// [`Engine::check_bundle_with`] runs them; [`Engine::check_bundle_rule`] runs one.
     #[must_use]
-    pub fn bundle_rules(&self) -> Vec<BundleRule> {
-        registry::RULES
-            .iter()
-            .filter(|rule| rule.meta().scope.across_objects())
-            .filter_map(|rule| {
-                let meta = rule.meta();
-                self.settings
-                    .level(meta.code, meta.name, meta.severity)
-                    .map(|level| BundleRule { rule: rule.rule(), level })
-            })
-            .collect()
+    pub fn bundle_rules(&self) -> &[BundleRule] {
+        &self.bundle_rules
     }
 
     /// The findings of one rule across objects, unsorted. Every rule reads the context and
@@ -384,11 +379,11 @@ impl Engine {
         out
     }
 
-    fn run_bundle_rules(&self, rules: &[BundleRule], context: &dyn Context, analysis: &Analysis) -> Vec<BundleFinding> {
+    fn run_bundle_rules(&self, context: &dyn Context, analysis: &Analysis) -> Vec<BundleFinding> {
         let check = BundleCheck { context, analysis, settings: &self.settings };
         let mut out = Vec::new();
         let mut violations = Vec::new();
-        for &rule in rules {
+        for &rule in &self.bundle_rules {
             self.run_bundle_rule(rule, &check, &mut violations, &mut out);
         }
         sort_bundle_findings(&mut out);

@@ -64,9 +64,12 @@ pub fn objects(document: &Document) -> Option<Vec<(JsonPath, &Value)>> {
     Some(vec![(JsonPath::root(), value)])
 }
 
-/// Identity of an object for matching `--old` versions.
-pub(crate) fn identity(value: &Value) -> (String, String, String, String) {
-    let text = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or_default().to_owned();
+/// An object's `apiVersion`, kind, namespace and name as written; `""` for each one absent
+/// or not a string.
+fn written_identity(value: &Value) -> (&str, &str, &str, &str) {
+    fn text(value: Option<&Value>) -> &str {
+        value.and_then(Value::as_str).unwrap_or_default()
+    }
     let metadata = value.get("metadata");
     (
         text(value.get("apiVersion")),
@@ -74,6 +77,12 @@ pub(crate) fn identity(value: &Value) -> (String, String, String, String) {
         text(metadata.and_then(|m| m.get("namespace"))),
         text(metadata.and_then(|m| m.get("name"))),
     )
+}
+
+/// Identity of an object for matching `--old` versions.
+pub(crate) fn identity(value: &Value) -> (String, String, String, String) {
+    let (api_version, kind, namespace, name) = written_identity(value);
+    (api_version.to_owned(), kind.to_owned(), namespace.to_owned(), name.to_owned())
 }
 
 /// Where an object of the inputs is: its file, document and place in the document.
@@ -208,30 +217,23 @@ pub(crate) fn annotation_suppression(
         .map(|exemption| (SuppressedBy::Annotation, exemption.reason.clone()))
 }
 
-/// The object's reference as reports show it, for any Kubernetes object.
-/// A string field's text; `""` when absent or not a string.
-fn text(value: Option<&Value>) -> &str {
-    value.and_then(Value::as_str).unwrap_or_default()
-}
-
 /// Whether `reference` is what [`object_ref`] makes of `value`, without making it.
 pub(crate) fn names(value: &Value, reference: &ObjectRef) -> bool {
-    let metadata = value.get("metadata");
-    let namespace = text(metadata.and_then(|m| m.get("namespace")));
-    text(value.get("apiVersion")) == reference.api_version
-        && text(value.get("kind")) == reference.kind
+    let (api_version, kind, namespace, name) = written_identity(value);
+    api_version == reference.api_version
+        && kind == reference.kind
         && reference.namespace.as_deref() == (!namespace.is_empty()).then_some(namespace)
-        && text(metadata.and_then(|m| m.get("name"))) == reference.name
+        && name == reference.name
 }
 
+/// The object's reference as reports show it, for any Kubernetes object.
 pub(crate) fn object_ref(value: &Value) -> ObjectRef {
-    let metadata = value.get("metadata");
-    let namespace = text(metadata.and_then(|m| m.get("namespace")));
+    let (api_version, kind, namespace, name) = written_identity(value);
     ObjectRef {
-        api_version: ObjectRef::known(text(value.get("apiVersion"))),
-        kind: ObjectRef::known(text(value.get("kind"))),
+        api_version: ObjectRef::known(api_version),
+        kind: ObjectRef::known(kind),
         namespace: (!namespace.is_empty()).then(|| namespace.to_owned()),
-        name: text(metadata.and_then(|m| m.get("name"))).to_owned(),
+        name: name.to_owned(),
     }
 }
 

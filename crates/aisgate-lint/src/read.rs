@@ -575,7 +575,7 @@ impl Read<'_> {
         let threads = self.parallelism.threads_for(inventory.len());
         let rules = engine.bundle_rules();
         let mut found: Vec<BundleFinding> =
-            run_parallel(&rules, threads, |&rule| engine.check_bundle_rule(rule, inventory, analysis))
+            run_parallel(rules, threads, |&rule| engine.check_bundle_rule(rule, inventory, analysis))
                 .into_iter()
                 .flatten()
                 .collect();

@@ -1,8 +1,11 @@
 //! Object metadata: only what the rules read, so admission requests full of `managedFields`
 //! are decoded quickly and unknown fields cost nothing.
 
+use std::sync::Arc;
+
 use super::map::SmallMap;
 use super::read::read_struct;
+use crate::finding::ObjectRef;
 
 #[derive(Debug, Clone, Default)]
 pub struct Metadata {
@@ -37,6 +40,17 @@ read_struct!(OwnerReference, "struct OwnerReference", derived {
 });
 
 impl Metadata {
+    /// The identity of the object this is the metadata of, as findings name it.
+    #[must_use]
+    pub fn reference(&self, api_version: &str, kind: &str) -> Arc<ObjectRef> {
+        Arc::new(ObjectRef {
+            api_version: ObjectRef::known(api_version),
+            kind: ObjectRef::known(kind),
+            namespace: self.namespace.clone().filter(|ns| !ns.is_empty()),
+            name: self.display_name(),
+        })
+    }
+
     /// The name, or `generateName` followed by `*` when the server will pick the name.
     #[must_use]
     pub fn display_name(&self) -> String {

@@ -204,12 +204,7 @@ pub fn decode<'a>(value: &'a Value, settings: &Settings) -> Result<Option<Subjec
             AisObject::PersistentVolume(o) => &o.metadata,
             AisObject::PersistentVolumeClaim(o) => &o.metadata,
         };
-        let reference = Arc::new(ObjectRef {
-            api_version: ObjectRef::known(api_version),
-            kind: ObjectRef::known(kind_name),
-            namespace: metadata.namespace.clone().filter(|ns| !ns.is_empty()),
-            name: metadata.display_name(),
-        });
+        let reference = metadata.reference(api_version, kind_name);
         Subject { raw: value, object, reference }
     }))
 }

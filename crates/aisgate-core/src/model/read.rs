@@ -9,11 +9,9 @@
 //!
 //! Like serde's derive with `#[serde(default)]`, an absent field keeps its default, `null` is
 //! `None` for an `Option` and a type error for anything else, unknown keys are ignored (or
-//! refused, for settings), and an array given for one of aisgate's own structs is read by
-//! position. Like k8s-openapi's impls, its types accept `null` for every field and only
-//! objects.
-
-use std::collections::BTreeMap;
+//! refused, for settings); unlike it, a list where one of aisgate's own structs belongs is
+//! refused, not read by position. Like k8s-openapi's impls, its types accept `null` for every
+//! field and only objects.
 
 use serde_json::{Map, Value};
 
@@ -225,17 +223,6 @@ impl<T: FromJson> FromJson for Vec<T> {
     }
 }
 
-impl<T: FromJson> FromJson for BTreeMap<String, T> {
-    fn read(value: &Value) -> Read<Self> {
-        let Value::Object(map) = value else { return Err(invalid_type(value, "a map")) };
-        let mut out = BTreeMap::new();
-        for (key, item) in map {
-            out.insert(key.clone(), T::read(item).map_err(|e| e.in_key(key))?);
-        }
-        Ok(out)
-    }
-}
-
 /// How a struct is read: aisgate's own (serde derive) or k8s-openapi's.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Shape<'a> {
@@ -339,6 +326,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::model::map::SmallMap;
 
     fn message<T: FromJson + std::fmt::Debug>(value: &Value) -> String {
         let error = T::read(value).unwrap_err();
@@ -358,10 +346,10 @@ mod tests {
         assert_eq!(message::<Vec<String>>(&json!({})), "$: invalid type: map, expected a sequence");
         assert_eq!(message::<Vec<String>>(&json!(["a", 1])), "$[1]: invalid type: integer `1`, expected a string");
         assert_eq!(
-            message::<BTreeMap<String, String>>(&json!({"tier": 1})),
+            message::<SmallMap<String>>(&json!({"tier": 1})),
             "$.tier: invalid type: integer `1`, expected a string"
         );
-        assert_eq!(message::<BTreeMap<String, String>>(&json!([])), "$: invalid type: sequence, expected a map");
+        assert_eq!(message::<SmallMap<String>>(&json!([])), "$: invalid type: sequence, expected a map");
         assert_eq!(
             variant(&json!("open"), &["ignore", "fail"]).unwrap_err().message,
             "unknown variant `open`, expected `ignore` or `fail`"

@@ -65,7 +65,7 @@ read_struct!(PvSpec, "struct PvSpec", derived {
 pub enum PvNodeAffinity {
     /// The one node `required` pins (a term's empty `matchFields` is not kept: no rule tells it from none).
     Pinned(String),
-    /// Any other affinity, as written.
+    /// Any other affinity, as written (never one that pins one node: the reader keeps that as `Pinned`).
     Other(VolumeNodeAffinity),
 }
 
@@ -280,8 +280,8 @@ impl PersistentVolume {
     pub fn pinned_node(&self) -> Option<&str> {
         match self.spec.node_affinity.as_ref()? {
             PvNodeAffinity::Pinned(node) => Some(node),
-            // Read as `Pinned` when it pins one node; asked again all the same.
-            PvNodeAffinity::Other(affinity) => pinned_of(affinity),
+            // The reader keeps an affinity that pins one node as `Pinned`.
+            PvNodeAffinity::Other(_) => None,
         }
     }
 

@@ -13,14 +13,10 @@ RUST_SOURCES := $(shell find crates policy -name '*.rs' -o -name Cargo.toml 2>/d
 help: ## List the targets
 	@grep -E '^[a-zA-Z0-9_.-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-22s %s\n", $$1, $$2}'
 
-# The features rustc enables for wasm32-wasip1; the stripped module no longer lists them.
-WASM_FEATURES := --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
-	--enable-nontrapping-float-to-int --enable-multivalue --enable-reference-types
-
-policy.wasm: $(RUST_SOURCES) ## Build the Kubewarden policy (wasm32-wasip1, size profile, wasm-opt -Oz)
+policy.wasm: $(RUST_SOURCES) ## Build the Kubewarden policy (wasm32-wasip1, std rebuilt for size, wasm-opt -Oz)
 	rustup target add $(WASM_TARGET) >/dev/null
-	$(CARGO) build $(CARGO_FLAGS) --profile policy --target $(WASM_TARGET) -p aisgate-policy --target-dir $(TARGET_DIR)
-	wasm-opt -Oz $(WASM_FEATURES) $(TARGET_DIR)/$(WASM_TARGET)/policy/aisgate_policy.wasm -o $@
+	rustup component add rust-src >/dev/null
+	$(CARGO) xtask build-policy --target-dir $(TARGET_DIR) --output $@
 
 annotated-policy.wasm: policy.wasm policy/metadata.yml README.md ## Embed metadata.yml and README.md (as kwctl annotate does)
 	$(CARGO) xtask annotate policy.wasm --metadata policy/metadata.yml --usage README.md --output $@

@@ -2,8 +2,7 @@
 //! calls answered from test data, `mutated_object` turned into a JSON Patch.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use serde_json::{Value, json};
@@ -15,8 +14,8 @@ fn wasm_target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| repo_root().join("target"), PathBuf::from).join("policy-wasm")
 }
 
-/// The release policy module as it ships, built once per test process: `cargo build
-/// --profile policy` for wasm32-wasip1, then `wasm-opt -Oz` (binaryen), which takes about 15% off.
+/// The release policy module as it ships, built once per test process by
+/// [`xtask::policy_build::build`] (the same build as `make policy.wasm`).
 ///
 /// `AISGATE_POLICY_WASM` points at a prebuilt module instead (CI builds it once).
 pub fn policy_wasm() -> &'static [u8] {
@@ -26,55 +25,11 @@ pub fn policy_wasm() -> &'static [u8] {
             return std::fs::read(&path)
                 .unwrap_or_else(|e| panic!("AISGATE_POLICY_WASM={}: {e}", PathBuf::from(path).display()));
         }
-        let target_dir = wasm_target_dir();
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-        let status = Command::new(cargo)
-            .current_dir(repo_root())
-            .args(["build", "--profile", "policy", "--target", "wasm32-wasip1", "-p", "aisgate-policy"])
-            .env("CARGO_TARGET_DIR", &target_dir)
-            .status()
-            .expect("run cargo to build the policy");
-        assert!(
-            status.success(),
-            "building the policy for wasm32-wasip1 failed (is the target installed? `rustup target add wasm32-wasip1`)"
-        );
-        let built = target_dir.join("wasm32-wasip1/policy/aisgate_policy.wasm");
-        let optimized = target_dir.join("policy.wasm");
-        optimize_for_size(&built, &optimized);
-        std::fs::read(&optimized).unwrap_or_else(|e| panic!("{}: {e}", optimized.display()))
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let built = xtask::policy_build::build(&repo_root(), &wasm_target_dir(), &cargo)
+            .unwrap_or_else(|e| panic!("building the policy module: {e}"));
+        std::fs::read(&built).unwrap_or_else(|e| panic!("{}: {e}", built.display()))
     })
-}
-
-/// The WebAssembly features rustc enables by default for wasm32-wasip1; the stripped
-/// module has no `target_features` section for wasm-opt to read them from.
-const WASM_FEATURES: [&str; 6] = [
-    "--enable-bulk-memory",
-    "--enable-sign-ext",
-    "--enable-mutable-globals",
-    "--enable-nontrapping-float-to-int",
-    "--enable-multivalue",
-    "--enable-reference-types",
-];
-
-/// Runs binaryen's `wasm-opt -Oz` on `input`, writing `output`, unless `output` is newer.
-fn optimize_for_size(input: &Path, output: &Path) {
-    let modified = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
-    if let (Some(built), Some(optimized)) = (modified(input), modified(output))
-        && optimized > built
-    {
-        return;
-    }
-    let status = Command::new("wasm-opt")
-        .arg("-Oz")
-        .args(WASM_FEATURES)
-        .arg(input)
-        .arg("-o")
-        .arg(output)
-        .status()
-        .unwrap_or_else(|e| {
-            panic!("wasm-opt: {e}: install binaryen (`apt-get install binaryen`) or run ./scripts/test, which does")
-        });
-    assert!(status.success(), "wasm-opt -Oz {} failed", input.display());
 }
 
 /// Kubernetes objects the host serves to `kubernetes/*` lookups, by (apiVersion, kind): a

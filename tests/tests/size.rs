@@ -7,14 +7,14 @@ use aisgate_tests::fixtures::repo_root;
 use aisgate_tests::wapc_host::policy_wasm;
 use xtask::annotate::{self, PolicyMetadata};
 
-/// Bytes of the module after `wasm-opt -Oz` (689,550 when recorded, down from 1,044,328).
-/// The goal is under 565,000 (issue 7: the annotation adds 34,836): lower the budget as the
-/// module shrinks.
-const POLICY_WASM_BUDGET: usize = 694_500;
+/// Bytes of the module after `wasm-opt -Oz` (617,156 when recorded, down from 1,044,328;
+/// `xtask::policy_build` says how it is built). The goal is under 565,000 (issue 7: the
+/// annotation adds 34,918): lower the budget as the module shrinks.
+const POLICY_WASM_BUDGET: usize = 621_000;
 
 /// Bytes of the module annotated with metadata.yml and the README, as it is published
-/// (724,386 when recorded, down from 1,078,837). The goal is 600,000 (issue 7).
-const ANNOTATED_POLICY_WASM_BUDGET: usize = 729_500;
+/// (652,074 when recorded, down from 1,078,837). The goal is 600,000 (issue 7).
+const ANNOTATED_POLICY_WASM_BUDGET: usize = 656_000;
 
 #[test]
 fn policy_module_fits_its_size_budget() {

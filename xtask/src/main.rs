@@ -4,6 +4,7 @@
 //!   as the `io.kubewarden.metadata` section, as `kwctl annotate -m metadata.yml -u README.md` does.
 //! - `gen`: write every generated file; `gen --check`: fail when one is stale (`cargo test` runs it).
 //! - `inspect POLICY.wasm`: print the module's metadata section as JSON.
+//! - `build-policy [-o policy.wasm]`: build the policy module as it ships (`xtask::policy_build`).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -11,7 +12,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use xtask::annotate::{self, PolicyMetadata};
-use xtask::generate;
+use xtask::{generate, policy_build};
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "aisgate project tooling")]
@@ -44,6 +45,16 @@ enum Command {
     },
     /// Print a policy module's `io.kubewarden.metadata` section.
     Inspect { wasm: PathBuf },
+    /// Build the policy module as it ships: std rebuilt for size, then `wasm-opt -Oz`.
+    BuildPolicy {
+        /// Where to copy the module.
+        #[arg(short, long, default_value = "policy.wasm")]
+        output: PathBuf,
+        /// The workspace's target directory (`$CARGO_TARGET_DIR`, else `target/`); the build
+        /// uses its own directory inside it, `policy-wasm/`, as the tests do.
+        #[arg(long)]
+        target_dir: Option<PathBuf>,
+    },
 }
 
 fn repo_root() -> PathBuf {
@@ -89,6 +100,15 @@ fn run(cli: Cli) -> Result<()> {
             };
             let value: serde_json::Value = serde_json::from_slice(&section)?;
             println!("{}", serde_json::to_string_pretty(&value)?);
+        }
+        Command::BuildPolicy { output, target_dir } => {
+            let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+            let target_dir = target_dir
+                .or_else(|| std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from))
+                .unwrap_or_else(|| repo_root().join("target"));
+            let built = policy_build::build(&repo_root(), &target_dir.join("policy-wasm"), &cargo)?;
+            std::fs::copy(&built, &output).with_context(|| format!("cannot write {}", output.display()))?;
+            eprintln!("built {} ({} bytes)", output.display(), std::fs::metadata(&output)?.len());
         }
     }
     Ok(())

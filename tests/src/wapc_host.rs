@@ -9,11 +9,6 @@ use serde_json::{Value, json};
 
 use crate::fixtures::repo_root;
 
-/// Where the release policy module is built for tests.
-fn wasm_target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| repo_root().join("target"), PathBuf::from).join("policy-wasm")
-}
-
 /// The release policy module as it ships, built once per test process by
 /// [`xtask::policy_build::build`] (the same build as `make policy.wasm`).
 ///
@@ -25,8 +20,8 @@ pub fn policy_wasm() -> &'static [u8] {
             return std::fs::read(&path)
                 .unwrap_or_else(|e| panic!("AISGATE_POLICY_WASM={}: {e}", PathBuf::from(path).display()));
         }
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let built = xtask::policy_build::build(&repo_root(), &wasm_target_dir(), &cargo)
+        let root = repo_root();
+        let built = xtask::policy_build::build(&root, &xtask::policy_build::default_target_dir(&root))
             .unwrap_or_else(|e| panic!("building the policy module: {e}"));
         std::fs::read(&built).unwrap_or_else(|e| panic!("{}: {e}", built.display()))
     })

@@ -102,13 +102,12 @@ fn run(cli: Cli) -> Result<()> {
             println!("{}", serde_json::to_string_pretty(&value)?);
         }
         Command::BuildPolicy { output, target_dir } => {
-            let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-            let target_dir = target_dir
-                .or_else(|| std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from))
-                .unwrap_or_else(|| repo_root().join("target"));
-            let built = policy_build::build(&repo_root(), &target_dir.join("policy-wasm"), &cargo)?;
-            std::fs::copy(&built, &output).with_context(|| format!("cannot write {}", output.display()))?;
-            eprintln!("built {} ({} bytes)", output.display(), std::fs::metadata(&output)?.len());
+            let root = repo_root();
+            let target_dir =
+                target_dir.map_or_else(|| policy_build::default_target_dir(&root), |dir| dir.join("policy-wasm"));
+            let built = policy_build::build(&root, &target_dir)?;
+            let bytes = std::fs::copy(&built, &output).with_context(|| format!("cannot write {}", output.display()))?;
+            eprintln!("built {} ({bytes} bytes)", output.display());
         }
     }
     Ok(())

@@ -17,7 +17,6 @@
 //! instance (policy-server answers the request with an error); now the trap carries no message.
 //! The engine does not panic on any input (`fuzz/`, `tests/tests/bad_input.rs`).
 
-use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus};
 
@@ -44,14 +43,23 @@ pub enum BuildError {
     #[error("cannot run {program}: {source} ({hint})")]
     Spawn { program: String, source: std::io::Error, hint: &'static str },
     #[error("{command} failed ({status}); {hint}")]
-    Failed { command: String, status: ExitStatus, hint: &'static str },
+    Failed { command: &'static str, status: ExitStatus, hint: &'static str },
+}
+
+/// Where the policy is built unless told otherwise: `policy-wasm/` in the workspace's target
+/// directory (`$CARGO_TARGET_DIR`, else `target/`), a directory of its own because its flags
+/// differ from every other build's.
+#[must_use]
+pub fn default_target_dir(workspace: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| workspace.join("target"), PathBuf::from).join("policy-wasm")
 }
 
 /// Builds the shipped `policy.wasm` for the workspace at `workspace` into `target_dir` (cargo's
 /// target directory for this build alone) and returns its path, `target_dir/policy.wasm`.
 /// cargo rebuilds only what changed; wasm-opt runs only when cargo's module is newer.
-pub fn build(workspace: &Path, target_dir: &Path, cargo: &OsStr) -> Result<PathBuf, BuildError> {
-    let mut cargo_build = Command::new(cargo);
+pub fn build(workspace: &Path, target_dir: &Path) -> Result<PathBuf, BuildError> {
+    // The cargo that runs this (from `cargo xtask` or `cargo test`), else the one on PATH.
+    let mut cargo_build = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     cargo_build
         .current_dir(workspace)
         .args(["build", "--locked", "--profile", "policy", "--target", WASM_TARGET, "-p", "aisgate-policy"])
@@ -81,11 +89,11 @@ pub fn build(workspace: &Path, target_dir: &Path, cargo: &OsStr) -> Result<PathB
     Ok(optimized)
 }
 
-fn run(command: &mut Command, name: &str, hint: &'static str) -> Result<(), BuildError> {
+fn run(command: &mut Command, name: &'static str, hint: &'static str) -> Result<(), BuildError> {
     let status = command.status().map_err(|source| BuildError::Spawn {
         program: command.get_program().to_string_lossy().into_owned(),
         source,
         hint,
     })?;
-    if status.success() { Ok(()) } else { Err(BuildError::Failed { command: name.to_owned(), status, hint }) }
+    if status.success() { Ok(()) } else { Err(BuildError::Failed { command: name, status, hint }) }
 }

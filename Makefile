@@ -18,8 +18,8 @@ policy.wasm: $(RUST_SOURCES) ## Build the Kubewarden policy (wasm32-wasip1, std 
 	rustup component add rust-src >/dev/null
 	$(CARGO) xtask build-policy --target-dir $(TARGET_DIR) --output $@
 
-annotated-policy.wasm: policy.wasm policy/metadata.yml README.md ## Embed metadata.yml and README.md (as kwctl annotate does)
-	$(CARGO) xtask annotate policy.wasm --metadata policy/metadata.yml --usage README.md --output $@
+annotated-policy.wasm: policy.wasm policy/metadata.yml policy/README.md ## Embed metadata.yml and policy/README.md (as kwctl annotate does)
+	$(CARGO) xtask annotate policy.wasm --metadata policy/metadata.yml --usage policy/README.md --output $@
 
 .PHONY: artifacthub
 artifacthub: ## Generate artifacthub/artifacthub-pkg.yml and artifacthub-repo.yml (and every other generated file)

@@ -1,5 +1,5 @@
 //! The release module, annotated by `cargo xtask annotate` as `kwctl annotate -m
-//! policy/metadata.yml -u README.md` would: the `io.kubewarden.metadata` section read back from
+//! policy/metadata.yml -u policy/README.md` would: the `io.kubewarden.metadata` section read back from
 //! the module holds metadata.yml plus the usage and kwctl annotations, and the module still runs.
 
 use aisgate_tests::fixtures::repo_root;
@@ -9,7 +9,7 @@ use xtask::annotate::{self, KWCTL_FORMAT_VERSION, PolicyMetadata};
 
 fn annotated() -> (Vec<u8>, Value, String) {
     let metadata_text = std::fs::read_to_string(repo_root().join("policy/metadata.yml")).unwrap();
-    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let readme = std::fs::read_to_string(repo_root().join("policy/README.md")).unwrap();
     let metadata = PolicyMetadata::from_yaml(&metadata_text, "policy/metadata.yml").unwrap().annotated(Some(&readme));
     let module = annotate::annotate(policy_wasm(), &metadata).unwrap();
     let yaml = xtask::yaml::to_value(&metadata_text, "policy/metadata.yml").unwrap();

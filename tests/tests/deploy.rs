@@ -139,3 +139,31 @@ fn validation_only_settings_never_patch_and_mutating_ones_fix() {
         assert_eq!(policy["allowedToMutate"], json!(patches), "policies.yml {name}: {response}");
     }
 }
+
+/// The YAML blocks of the policy's usage text (policy/README.md), in order.
+fn usage_yaml_blocks() -> Vec<Value> {
+    let text = std::fs::read_to_string(repo_root().join("policy/README.md")).unwrap();
+    text.split("```yaml\n")
+        .skip(1)
+        .map(|block| xtask::yaml::to_value(block.split("```").next().unwrap(), "policy/README.md").unwrap())
+        .collect()
+}
+
+#[test]
+fn usage_text_examples_deploy_the_release_and_hold_valid_settings() {
+    let blocks = usage_yaml_blocks();
+    let [policy, settings] = blocks.as_slice() else { panic!("two YAML blocks: the policy and the settings") };
+    let metadata = yaml("policy/metadata.yml");
+    assert_eq!(policy["kind"], json!("ClusterAdmissionPolicy"));
+    assert_eq!(policy["spec"]["module"], json!(module_reference()));
+    assert_eq!(policy["spec"]["rules"], metadata["rules"]);
+    let host = PolicyHost::new(policy_wasm(), Cluster::default());
+    assert_eq!(validate_settings(&host, &policy["spec"]["settings"]), json!({"valid": true, "message": null}));
+    assert_eq!(validate_settings(&host, settings), json!({"valid": true, "message": null}));
+    // Every top-level setting is shown.
+    let shown: Vec<&String> = settings.as_object().unwrap().keys().collect();
+    let schema: Value =
+        serde_json::from_str(&std::fs::read_to_string(repo_root().join("docs/settings.schema.json")).unwrap()).unwrap();
+    let all: Vec<&String> = schema["properties"].as_object().unwrap().keys().collect();
+    assert_eq!(shown, all, "the settings example shows every top-level setting");
+}

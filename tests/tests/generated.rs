@@ -13,6 +13,7 @@ fn generated_files_are_fresh() {
 #[test]
 fn every_rule_has_a_page_and_a_table_row() {
     let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let usage = std::fs::read_to_string(repo_root().join("policy/README.md")).unwrap();
     for rule in aisgate_core::registry::RULES {
         let meta = rule.meta();
         let page = std::fs::read_to_string(repo_root().join(generate::rule_doc_path(meta))).unwrap();
@@ -21,6 +22,8 @@ fn every_rule_has_a_page_and_a_table_row() {
         let row =
             format!("| [{}]({}) | `{}` | {} |", meta.code, generate::rule_doc_path(meta), meta.name, meta.severity);
         assert!(readme.contains(&row), "README lacks the row {row}");
+        let usage_row = format!("| {} | `{}` | {} | {} |", meta.code, meta.name, meta.severity, meta.scope.as_str());
+        assert!(usage.contains(&usage_row), "policy/README.md lacks the row {usage_row}");
     }
 }
 
@@ -31,6 +34,7 @@ fn a_stale_file_is_reported_by_path() {
     let _ = std::fs::remove_dir_all(&dir);
     for path in [
         "README.md",
+        "policy/README.md",
         "policy/metadata.yml",
         "policy/questions-ui.yml",
         "artifacthub/artifacthub-pkg.yml",

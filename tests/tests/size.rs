@@ -8,13 +8,13 @@ use aisgate_tests::wapc_host::policy_wasm;
 use xtask::annotate::{self, PolicyMetadata};
 
 /// Bytes of the module after `wasm-opt -Oz` (617,156 when recorded, down from 1,044,328;
-/// `xtask::policy_build` says how it is built). The goal is under 565,000 (issue 7: the
-/// annotation adds 34,918): lower the budget as the module shrinks.
+/// `xtask::policy_build` says how it is built). The goal is under 585,000 (issue 7: the
+/// annotation adds 14,762): lower the budget as the module shrinks.
 const POLICY_WASM_BUDGET: usize = 621_000;
 
-/// Bytes of the module annotated with metadata.yml and the README, as it is published
-/// (652,074 when recorded, down from 1,078,837). The goal is 600,000 (issue 7).
-const ANNOTATED_POLICY_WASM_BUDGET: usize = 656_000;
+/// Bytes of the module annotated with metadata.yml and policy/README.md, as it is published
+/// (631,918 when recorded, down from 1,078,837). The goal is 600,000 (issue 7).
+const ANNOTATED_POLICY_WASM_BUDGET: usize = 636_000;
 
 #[test]
 fn policy_module_fits_its_size_budget() {
@@ -25,7 +25,7 @@ fn policy_module_fits_its_size_budget() {
 #[test]
 fn annotated_module_fits_its_size_budget() {
     let metadata_text = std::fs::read_to_string(repo_root().join("policy/metadata.yml")).unwrap();
-    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let readme = std::fs::read_to_string(repo_root().join("policy/README.md")).unwrap();
     let metadata = PolicyMetadata::from_yaml(&metadata_text, "policy/metadata.yml").unwrap().annotated(Some(&readme));
     let size = annotate::annotate(policy_wasm(), &metadata).unwrap().len();
     assert!(

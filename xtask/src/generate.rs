@@ -27,6 +27,8 @@ use crate::settings_doc::{self, SchemaError};
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 pub const README: &str = "README.md";
+/// The policy's usage text, embedded in the annotated module.
+pub const POLICY_README: &str = "policy/README.md";
 pub const METADATA: &str = "policy/metadata.yml";
 pub const QUESTIONS_UI: &str = "policy/questions-ui.yml";
 pub const PACKAGE: &str = "artifacthub/artifacthub-pkg.yml";
@@ -39,6 +41,8 @@ const STAMPED_DIRS: &[&str] = &["deploy"];
 
 const TABLE_BEGIN: &str = "<!-- BEGIN GENERATED: rule table (cargo xtask gen) -->";
 const TABLE_END: &str = "<!-- END GENERATED: rule table -->";
+const POLICY_TABLE_BEGIN: &str = "<!-- BEGIN GENERATED: policy rule table (cargo xtask gen) -->";
+const POLICY_TABLE_END: &str = "<!-- END GENERATED: policy rule table -->";
 const RULES_BEGIN: &str = "# BEGIN GENERATED: admission rules (cargo xtask gen) from the engine's targeted kinds";
 const RULES_END: &str = "# END GENERATED: admission rules";
 
@@ -167,6 +171,33 @@ fn rule_table() -> String {
     table
 }
 
+/// The policy README's rule table: short, without links (it is read inside the module, by
+/// `kwctl inspect` and on Artifact Hub), with the setting that turns each fix on at admission.
+fn policy_rule_table() -> String {
+    let mut table = String::from(
+        "| Code | Name | Severity | Scope | Fix at admission | What it catches |\n|---|---|---|---|---|---|\n",
+    );
+    for rule in RULES {
+        let meta = rule.meta();
+        let fix = match meta.fix.and_then(|fix| fix.mutation) {
+            Some(mutation) => {
+                format!("`{}` ({})", mutation.key(), if Mutations::default().enabled(mutation) { "on" } else { "off" })
+            }
+            None => "-".to_owned(),
+        };
+        let _ = writeln!(
+            table,
+            "| {code} | `{name}` | {severity} | {scope} | {fix} | {summary} |",
+            code = meta.code,
+            name = meta.name,
+            severity = meta.severity.as_str(),
+            scope = meta.scope.as_str(),
+            summary = meta.summary.replace('|', "\\|"),
+        );
+    }
+    table
+}
+
 /// `policy/metadata.yml`'s admission rules: one per API group and version, the kinds the
 /// engine reads, the operations it handles; `mutating` when any rule fixes at admission.
 fn admission_rules() -> String {
@@ -249,6 +280,10 @@ pub fn outputs(root: &Path) -> Result<Vec<Output>, GenError> {
     let readme = read(root, README)?;
     let readme = replace_between(&readme, README, TABLE_BEGIN, TABLE_END, &rule_table())?;
     outputs.push(Output { path: README.to_owned(), content: stamp_version(&readme, VERSION) });
+    let policy_readme = read(root, POLICY_README)?;
+    let policy_readme =
+        replace_between(&policy_readme, POLICY_README, POLICY_TABLE_BEGIN, POLICY_TABLE_END, &policy_rule_table())?;
+    outputs.push(Output { path: POLICY_README.to_owned(), content: stamp_version(&policy_readme, VERSION) });
 
     let metadata_text = read(root, METADATA)?;
     let metadata_text = replace_between(&metadata_text, METADATA, RULES_BEGIN, RULES_END, &admission_rules())?;

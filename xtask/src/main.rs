@@ -31,7 +31,7 @@ enum Command {
         #[arg(short, long, default_value = "policy/metadata.yml")]
         metadata: PathBuf,
         /// Usage text, embedded as the `io.kubewarden.policy.usage` annotation.
-        #[arg(short, long, default_value = "README.md")]
+        #[arg(short, long, default_value = "policy/README.md")]
         usage: PathBuf,
         /// Where to write the annotated module.
         #[arg(short, long, default_value = "annotated-policy.wasm")]

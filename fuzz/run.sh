@@ -6,7 +6,9 @@ cd "$(dirname "$0")"
 seconds="${1:-25}"
 export RUSTC_BOOTSTRAP=1
 cargo fuzz build -s none
-for target in validate settings lint_input fix; do
+# The JSONPath parser's target gets JSONPath's tokens; the others YAML/JSON and Kubernetes fields.
+dict_of() { if [ "$1" = query ]; then echo jsonpath.dict; else echo kubernetes.dict; fi; }
+for target in validate settings lint_input fix query; do
     mkdir -p "corpus/$target"
     echo "fuzz: $target for ${seconds}s"
     # Inputs found during a CI run go to a scratch directory, so the kept corpus stays as committed.
@@ -14,7 +16,7 @@ for target in validate settings lint_input fix; do
     log="$scratch.log"
     status=0
     cargo fuzz run -s none "$target" "$scratch" "corpus/$target" -- \
-        -dict=dict/kubernetes.dict -max_total_time="$seconds" -max_len=65536 -timeout=10 \
+        -dict="dict/$(dict_of "$target")" -max_total_time="$seconds" -max_len=65536 -timeout=10 \
         -rss_limit_mb=2048 -print_final_stats=1 >"$log" 2>&1 || status=$?
     grep -E '^(#[0-9]+ +DONE|stat::number_of_executed_units|stat::peak_rss_mb)' "$log" || true
     if [ "$status" -ne 0 ]; then

@@ -107,6 +107,30 @@ fn an_invalid_path_is_refused_with_its_field() {
     let error = Settings::from_json(&exemption(&["$.spec[?@.name == ]"])).unwrap_err();
     assert_eq!(
         error.to_string(),
-        "settings: exemptions[0].paths[0]: `$.spec[?@.name == ]` is not an RFC 9535 JSONPath query: at column 19: expected comparable"
+        "settings: exemptions[0].paths[0]: `$.spec[?@.name == ]` is not an RFC 9535 JSONPath query: at column 19: expected a comparable (a literal, a singular query or a function)"
     );
+}
+
+#[test]
+fn the_compiled_policy_reads_queries_nested_to_the_limit_and_refuses_deeper_ones() {
+    use aisgate_core::query::MAX_NESTING;
+    use aisgate_tests::wapc_host::{Cluster, PolicyHost, policy_wasm};
+    let host = PolicyHost::new(policy_wasm(), Cluster::default());
+    let nested = |levels: usize| format!("$[?{}@.name=='x'{}]", "(".repeat(levels - 1), ")".repeat(levels - 1));
+    let answer = host.call("validate_settings", &exemption(&[&nested(MAX_NESTING)]));
+    assert_eq!(answer, json!({"valid": true, "message": null}), "the wasm stack holds the deepest query");
+    let too_deep = nested(MAX_NESTING + 1);
+    let answer = host.call("validate_settings", &exemption(&[&too_deep]));
+    assert_eq!(
+        answer["message"],
+        json!(format!(
+            "settings: exemptions[0].paths[0]: `{too_deep}` is not an RFC 9535 JSONPath query: at column {}: nested deeper than 128 brackets and parentheses",
+            MAX_NESTING + 3
+        ))
+    );
+    // Nested functions and filters, each read once: jsonpath-rust's backtracking parser took
+    // over a minute (debug build) on this query, found by fuzzing.
+    let functions = "$[?in(search(in(search($[?in((search(in(search($[?in($[?in(search(in(search(rch$";
+    let answer = host.call("validate_settings", &exemption(&[functions]));
+    assert_eq!(answer["valid"], json!(false), "{answer}");
 }

@@ -484,11 +484,9 @@ fn into_entry(ais: AisObject) -> Object {
 
 /// Whether `path` is at or below a node that `query` selects in `raw`.
 fn path_selected(query: &str, raw: &Value, path: &JsonPath) -> bool {
-    use jsonpath_rust::JsonPath as _;
-    raw.query_only_path(query).is_ok_and(|selected| {
-        selected
-            .iter()
-            .filter_map(|normalized| JsonPath::parse_normalized(normalized))
-            .any(|node| path.starts_with(&node))
+    // Settings were checked: a query that does not parse selects nothing.
+    let Ok(query) = crate::query::parse(query) else { return false };
+    jsonpath_rust::query::js_path_process(&query, raw).is_ok_and(|selected| {
+        selected.iter().filter_map(|node| JsonPath::parse_normalized(&node.path)).any(|node| path.starts_with(&node))
     })
 }

@@ -16,6 +16,7 @@ pub mod names;
 pub mod path;
 pub mod plan;
 pub mod quantity;
+pub mod query;
 pub mod registry;
 pub mod rule;
 pub mod rules;

@@ -450,22 +450,6 @@ pub fn date_from_unix(seconds: i64) -> Option<Date> {
     Date::new(u16::try_from(year).ok()?, u8::try_from(month).ok()?, u8::try_from(day).ok()?)
 }
 
-/// A JSONPath syntax error on one line: where, and what the parser expected there.
-fn query_error(error: &jsonpath_rust::parser::errors::JsonPathError) -> String {
-    use jsonpath_rust::parser::errors::JsonPathError;
-    match error {
-        JsonPathError::PestError(error) => {
-            let column = match error.line_col {
-                pest::error::LineColLocation::Pos((_, column)) | pest::error::LineColLocation::Span((_, column), _) => {
-                    column
-                }
-            };
-            format!("at column {column}: {}", error.variant.message())
-        }
-        other => other.to_string(),
-    }
-}
-
 impl Settings {
     /// Decodes and checks settings. `null` means defaults.
     pub fn from_json(value: &Value) -> Result<Self, SettingsError> {
@@ -531,10 +515,10 @@ impl Settings {
                 }
             }
             for (j, query) in exemption.paths.iter().enumerate() {
-                if let Err(error) = jsonpath_rust::parser::parse_json_path(query) {
+                if let Err(error) = crate::query::parse(query) {
                     return Err(SettingsError::new(
                         format!("exemptions[{i}].paths[{j}]"),
-                        format!("`{query}` is not an RFC 9535 JSONPath query: {}", query_error(&error)),
+                        format!("`{query}` is not an RFC 9535 JSONPath query: {error}"),
                     ));
                 }
             }
@@ -649,7 +633,7 @@ mod tests {
         );
         assert_eq!(
             with("paths", json!(["$.spec", "$.spec[?"])),
-            "settings: exemptions[0].paths[1]: `$.spec[?` is not an RFC 9535 JSONPath query: at column 9: expected atom_expr"
+            "settings: exemptions[0].paths[1]: `$.spec[?` is not an RFC 9535 JSONPath query: at column 9: expected a filter expression (a comparison, a query, a function or `(`)"
         );
         assert!(with("names", json!(["[a"])).starts_with("settings: exemptions[0].names: `[a` is not a glob"));
         assert_eq!(

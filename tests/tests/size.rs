@@ -7,14 +7,15 @@ use aisgate_tests::fixtures::repo_root;
 use aisgate_tests::wapc_host::policy_wasm;
 use xtask::annotate::{self, PolicyMetadata};
 
-/// Bytes of the module after `wasm-opt -Oz` (520,295 when recorded, down from 1,044,328;
+/// Bytes of the module after `wasm-opt -Oz` (549,650 when recorded, down from 1,044,328;
 /// `xtask::policy_build` says how it is built; JSONPath queries parsed by `aisgate_core::query`
-/// rather than jsonpath-rust's pest parser). Lower the budget as the module shrinks.
-const POLICY_WASM_BUDGET: usize = 524_000;
+/// rather than jsonpath-rust's pest parser; the request path at `opt-level = 2`, +29 KB for
+/// requests 1.4x faster, Cargo.toml). Lower the budget as the module shrinks.
+const POLICY_WASM_BUDGET: usize = 553_000;
 
 /// Bytes of the module annotated with metadata.yml and policy/README.md, as it is published
-/// (535,057 when recorded, down from 1,078,837). Issue 7 asks for at most 600,000.
-const ANNOTATED_POLICY_WASM_BUDGET: usize = 539_000;
+/// (564,412 when recorded, down from 1,078,837). Issue 7 asks for at most 600,000.
+const ANNOTATED_POLICY_WASM_BUDGET: usize = 568_000;
 
 #[test]
 fn policy_module_fits_its_size_budget() {

@@ -32,25 +32,40 @@ let origin;
 const requests = [];
 let ready = false;
 
+/**
+ * Chromium with a fresh profile, and nothing it would fetch on its own. Its launch is tried
+ * three times: headless Chromium on a CI machine once crashed (SIGSEGV) before opening any
+ * page, and passed when run again; a crash after the launch still fails the test.
+ */
+async function launch() {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "aisgate-chromium-")), {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: [
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-quic",
+          "--no-first-run",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+        ],
+        viewport: { width: 1500, height: 1000 },
+      });
+    } catch (error) {
+      if (attempt === 3) throw error;
+      console.error(`chromium did not start (attempt ${attempt} of 3): ${error.message.split("\n")[0]}`);
+    }
+  }
+}
+
 before(async () => {
   mkdirSync(OUT, { recursive: true });
   server = await serve();
   origin = `http://127.0.0.1:${server.address().port}`;
-  // A fresh profile, and nothing Chromium would fetch on its own.
-  context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "aisgate-chromium-")), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-    viewport: { width: 1500, height: 1000 },
-  });
+  context = await launch();
   context.on("request", (request) => requests.push({ url: request.url(), ready }));
   page = context.pages()[0] ?? (await context.newPage());
   const problems = [];

@@ -270,9 +270,7 @@ impl Parser<'_> {
             self.at = start;
             return Ok(None);
         }
-        while self.peek().is_some_and(|b| b.is_ascii_digit()) {
-            self.at += 1;
-        }
+        self.digits();
         let magnitude = self.text.get(digits..self.at).and_then(|d| d.parse::<i64>().ok()).filter(|m| *m <= MAX_INT);
         if let Some(magnitude) = magnitude {
             return Ok(Some(if negative { -magnitude } else { magnitude }));
@@ -383,36 +381,33 @@ impl Parser<'_> {
 
     /// `and-expr *(S "||" S and-expr)`: one expression, or their disjunction.
     fn logical_or(&mut self) -> Parsed<Filter> {
-        let mut ors = vec![self.logical_and()?];
-        while let Some(next) = self.attempt(|p| {
-            p.blank();
-            p.expect("||", "`||`")?;
-            p.blank();
-            p.logical_and()
-        })? {
-            ors.push(next);
-        }
-        Ok(match <[Filter; 1]>::try_from(ors) {
-            Ok([one]) => one,
-            Err(ors) => Filter::Or(ors),
-        })
+        let mut ors = self.joined("||", "`||`", Self::logical_and)?;
+        Ok(if ors.len() == 1 { ors.swap_remove(0) } else { Filter::Or(ors) })
     }
 
-    /// `basic-expr *(S "&&" S basic-expr)`.
+    /// `basic-expr *(S "&&" S basic-expr)`: one expression, or their conjunction.
     fn logical_and(&mut self) -> Parsed<Filter> {
-        let mut ands = vec![Filter::Atom(self.basic()?)];
+        let mut ands = self.joined("&&", "`&&`", |p| p.basic().map(Filter::Atom))?;
+        Ok(if ands.len() == 1 { ands.swap_remove(0) } else { Filter::And(ands) })
+    }
+
+    /// `item *(S operator S item)`: one item or more (`what` names the operator in messages).
+    fn joined(
+        &mut self,
+        operator: &'static str,
+        what: &'static str,
+        item: fn(&mut Self) -> Parsed<Filter>,
+    ) -> Parsed<Vec<Filter>> {
+        let mut items = vec![item(self)?];
         while let Some(next) = self.attempt(|p| {
             p.blank();
-            p.expect("&&", "`&&`")?;
+            p.expect(operator, what)?;
             p.blank();
-            p.basic()
+            item(p)
         })? {
-            ands.push(Filter::Atom(next));
+            items.push(next);
         }
-        Ok(match <[Filter; 1]>::try_from(ands) {
-            Ok([one]) => one,
-            Err(ands) => Filter::And(ands),
-        })
+        Ok(items)
     }
 
     /// A parenthesized expression, a comparison or a test. Each is read once: a query or a
@@ -539,32 +534,27 @@ impl Parser<'_> {
         self.at += name.len();
         self.open("(", "`(` right after the function's name")?;
         self.blank();
-        let mut args = vec![self.argument()?];
-        if arguments == 2 {
+        let first = self.argument()?;
+        let second = if arguments == 2 {
             self.blank();
             self.expect(",", "`,` and a second argument")?;
             self.blank();
-            args.push(self.argument()?);
-        }
+            Some(self.argument()?)
+        } else {
+            None
+        };
         self.blank();
         self.close(")", "`)`")?;
         let node_expected = |what: &str| Failure::Invalid(at, format!("count takes the nodes of a query, not {what}"));
-        Ok(Some(match (name, <[FnArg; 2]>::try_from(args)) {
-            ("search", Ok([text, pattern])) => TestFunction::Search(text, pattern),
-            ("match", Ok([text, pattern])) => TestFunction::Match(text, pattern),
-            (name, Ok(two)) => TestFunction::Custom(name.to_owned(), two.into()),
-            (name, Err(one)) => {
-                let Ok([arg]) = <[FnArg; 1]>::try_from(one) else {
-                    return Err(Failure::Invalid(at, format!("{name} takes one argument")));
-                };
-                match (name, arg) {
-                    ("length", arg) => TestFunction::Length(Box::new(arg)),
-                    ("value", arg) => TestFunction::Value(arg),
-                    ("count", FnArg::Literal(_)) => return Err(node_expected("a literal")),
-                    ("count", FnArg::Filter(_)) => return Err(node_expected("a logical expression")),
-                    (_, arg) => TestFunction::Count(arg),
-                }
-            }
+        Ok(Some(match (name, first, second) {
+            ("search", text, Some(pattern)) => TestFunction::Search(text, pattern),
+            ("match", text, Some(pattern)) => TestFunction::Match(text, pattern),
+            (name, first, Some(second)) => TestFunction::Custom(name.to_owned(), vec![first, second]),
+            ("length", arg, None) => TestFunction::Length(Box::new(arg)),
+            ("value", arg, None) => TestFunction::Value(arg),
+            (_, FnArg::Literal(_), None) => return Err(node_expected("a literal")),
+            (_, FnArg::Filter(_), None) => return Err(node_expected("a logical expression")),
+            (_, arg, None) => TestFunction::Count(arg),
         }))
     }
 

@@ -23,6 +23,8 @@ use kubewarden_policy_sdk::wapc_guest::{self as guest, CallResult};
 use serde::Deserialize;
 use serde_json::Value;
 
+mod arena;
+
 /// Registers the waPC functions policy-server calls.
 #[expect(unsafe_code, reason = "the waPC host calls this exported symbol by name")]
 #[unsafe(no_mangle)]
@@ -465,10 +467,22 @@ pub fn evaluate_with(payload: &[u8], lookup: &dyn ClusterLookup) -> ValidationRe
             return rejection;
         }
     }
-    let payload = match read_payload(payload, Level::Payload) {
-        Ok(payload) => payload,
-        Err(error) => return reject(unreadable(&error), Vec::new()),
-    };
+    // SAFETY: reading the payload keeps nothing it allocates but the payload it returns.
+    #[expect(unsafe_code, reason = "the request's JSON tree is built in a region reset after the request")]
+    unsafe {
+        arena::with_request(
+            size,
+            || read_payload(payload, Level::Payload),
+            |read| match read {
+                Ok(request) => evaluate_request(request, size, lookup),
+                Err(error) => reject(unreadable(error), Vec::new()),
+            },
+        )
+    }
+}
+
+/// [`evaluate_with`] on a payload read.
+fn evaluate_request(payload: &Payload<'_>, size: usize, lookup: &dyn ClusterLookup) -> ValidationResponse {
     let engine = match engine_for(&payload.settings) {
         Ok(engine) => engine,
         Err(error) => return reject(format!("aisgate: invalid {error}"), Vec::new()),

@@ -222,3 +222,45 @@ fn deeply_nested_requests_are_refused_with_the_fixed_limit() {
         "{message}"
     );
 }
+
+/// The request's JSON tree is built in a region reset after each request (policy/src/arena.rs).
+/// One instance answers requests of every size in turn, exactly as the native code does,
+/// including after a request whose tree does not fit the region (the rest is allocated as
+/// usual and freed), and in bounded memory: a tree kept by mistake would outgrow the cap.
+#[test]
+fn one_instance_answers_requests_of_every_size_in_bounded_memory() {
+    let host = PolicyHost::with_memory_limit(policy_wasm(), Cluster::default(), Some(8 << 20));
+    let pvc = json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim",
+        "metadata": {"name": "ais-ais-nvme0n1-ais-target-0", "namespace": "ais",
+                     "labels": {"app.kubernetes.io/name": "ais", "app.kubernetes.io/component": "target"}},
+        "spec": {"accessModes": ["ReadWriteOnce"], "storageClassName": "gp2", "resources": {"requests": {"storage": "3Ti"}}}});
+    let sts = large_statefulset(0);
+    // Its tree (about 1.4 MB) is over the largest region kept (1 MiB).
+    let large = large_statefulset(400 << 10);
+    let fix_host_port =
+        json!({"mutations": {"stripHostPortOnSharedNodes": true}, "rules": {"host-path-on-shared-node": "warn"}});
+    let payloads = [
+        payload(&admission_request("CREATE", &pvc, None), &json!({})),
+        payload(&admission_request("CREATE", &sts, None), &json!({})),
+        payload(&admission_request("CREATE", &large, None), &json!({})),
+        payload(&admission_request("CREATE", &sts, None), &fix_host_port),
+        payload(&admission_request("UPDATE", &sts, Some(&sts)), &json!({})),
+        br#"{"request": {"uid": "1", "kind": {"kind": "PersistentVolume"}, "operation": "CREATE", "object": {"kind": 5"#
+            .to_vec(),
+    ];
+    let native: Vec<Value> =
+        payloads.iter().map(|p| serde_json::to_value(aisgate_policy::evaluate(p)).unwrap()).collect();
+    assert_eq!(native[1]["accepted"], json!(false), "the example StatefulSet is refused");
+    assert!(native[3]["mutated_object"].is_object(), "the host port fix mutates");
+    assert!(
+        native[5]["message"].as_str().unwrap().starts_with("aisgate: cannot read the admission request: "),
+        "{}",
+        native[5]
+    );
+    for round in 0..200 {
+        for (payload, native) in payloads.iter().zip(&native) {
+            let answer = host.call_raw("validate", payload).unwrap_or_else(|e| panic!("round {round}: {e}"));
+            assert_eq!(&answer, native, "round {round}");
+        }
+    }
+}

@@ -259,7 +259,7 @@ impl Engine {
     ) -> Vec<Change> {
         let mut changes = Vec::new();
         for finding in &report.findings {
-            let Some(rule) = registry::find(finding.code) else { continue };
+            let Some(rule) = registry::by_code(finding.code) else { continue };
             let Some(fix) = rule.meta().fix else { continue };
             let allowed = match (fix.mutation, scope) {
                 (Some(mutation), _) => self.settings.mutations.enabled(mutation),

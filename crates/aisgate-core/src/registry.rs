@@ -94,6 +94,12 @@ pub static RULES: &[&Registered] = &[
     &rules::ais502_release_name_invalid::REGISTERED,
 ];
 
+/// The rule of a finding: the one with exactly this code (`AIS020`).
+#[must_use]
+pub fn by_code(code: &str) -> Option<&'static Registered> {
+    RULES.iter().copied().find(|rule| rule.meta().code == code)
+}
+
 /// The rule with this code (`AIS020`) or name (`host-port-on-shared-node`).
 #[must_use]
 pub fn find(code_or_name: &str) -> Option<&'static Registered> {

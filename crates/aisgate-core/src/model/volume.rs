@@ -219,21 +219,35 @@ pub struct ClaimResources {
 
 read_struct!(ClaimResources, "struct ClaimResources", derived { "requests" => requests });
 
+/// Where a claim spec is in its object: a PVC's `spec`, or `volumeClaimTemplates[i].spec` of a
+/// StatefulSet. Its path is made only for a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClaimAt(Option<usize>);
+
+impl ClaimAt {
+    /// The path of the claim spec.
+    #[must_use]
+    pub fn path(self) -> crate::path::JsonPath {
+        match self.0 {
+            None => crate::path::JsonPath::from_keys("spec"),
+            Some(i) => crate::path::JsonPath::from_keys("spec.volumeClaimTemplates").index(i).key("spec"),
+        }
+    }
+}
+
 impl super::AisObject {
-    /// The claim specs this object carries, with their paths: an AIS PVC's `spec`, or each
+    /// The claim specs this object carries, with where they are: an AIS PVC's `spec`, or each
     /// `volumeClaimTemplates[i].spec` of an AIS `StatefulSet`. Empty for other kinds.
     #[must_use]
-    pub fn claim_specs(&self) -> Vec<(crate::path::JsonPath, &ClaimSpec)> {
+    pub fn claim_specs(&self) -> Vec<(ClaimAt, &ClaimSpec)> {
         match self {
-            super::AisObject::PersistentVolumeClaim(pvc) => vec![(crate::path::JsonPath::from_keys("spec"), &pvc.spec)],
+            super::AisObject::PersistentVolumeClaim(pvc) => vec![(ClaimAt(None), &pvc.spec)],
             super::AisObject::StatefulSet(sts, _) => sts
                 .spec
                 .volume_claim_templates
                 .iter()
                 .enumerate()
-                .map(|(i, template)| {
-                    (crate::path::JsonPath::from_keys("spec.volumeClaimTemplates").index(i).key("spec"), &template.spec)
-                })
+                .map(|(i, template)| (ClaimAt(Some(i)), &template.spec))
                 .collect(),
             _ => Vec::new(),
         }

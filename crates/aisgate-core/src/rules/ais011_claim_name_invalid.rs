@@ -93,20 +93,34 @@ struct Names<'a> {
 }
 
 impl Names<'_> {
-    /// Checks a claim template name and the longest claim name made from it.
-    fn template(&self, template: &str, at: &JsonPath, what: &str, advice: &Advice, out: &mut Vec<Violation>) {
+    /// The length of `<prefix>-<statefulset>-<ordinal>` (`prefix` empty: `<statefulset>-<ordinal>`).
+    fn length_with(&self, prefix: &str) -> usize {
+        let ordinal_digits = self.ordinal.unsigned_abs().checked_ilog10().map_or(1, |d| d as usize + 1);
+        let prefix = if prefix.is_empty() { 0 } else { prefix.chars().count() + 1 };
+        prefix + self.statefulset.chars().count() + 1 + usize::from(self.ordinal < 0) + ordinal_digits
+    }
+
+    /// Checks a claim template name and the longest claim name made from it; `at` is its
+    /// path, made only for a finding.
+    fn template(
+        &self,
+        template: &str,
+        at: impl FnOnce() -> JsonPath,
+        what: &str,
+        advice: &Advice,
+        out: &mut Vec<Violation>,
+    ) {
         if let Some((problem, too_long)) = template_problem(template) {
             let advice = if too_long { advice.too_long } else { advice.bad_characters };
             let message =
                 fitting(format!("{what} {template} {problem}: {advice}"), || format!("{what} {problem}: {advice}"));
-            out.push(Violation::new(at.clone(), message));
+            out.push(Violation::new(at(), message));
             return;
         }
-        let claim = format!("{template}-{}-{}", self.statefulset, self.ordinal);
-        let length = claim.chars().count();
+        let length = self.length_with(template);
         if length > DNS1123_SUBDOMAIN_MAX {
             out.push(Violation::new(
-                at.clone(),
+                at(),
                 format!(
                     "claim name for ordinal {} is {length} characters (max {DNS1123_SUBDOMAIN_MAX}): shorten the names",
                     self.ordinal
@@ -115,12 +129,12 @@ impl Names<'_> {
         }
     }
 
-    /// Checks the longest pod name.
-    fn pod(&self, at: &JsonPath, what: &str, advice: &str, out: &mut Vec<Violation>) {
-        let length = format!("{}-{}", self.statefulset, self.ordinal).chars().count();
+    /// Checks the longest pod name; `at` is the path of the name it comes from.
+    fn pod(&self, at: impl FnOnce() -> JsonPath, what: &str, advice: &str, out: &mut Vec<Violation>) {
+        let length = self.length_with("");
         if length > DNS1123_LABEL_MAX {
             out.push(Violation::new(
-                at.clone(),
+                at(),
                 format!(
                     "{what} name for ordinal {} is {length} characters (max {DNS1123_LABEL_MAX}): {advice}",
                     self.ordinal
@@ -140,18 +154,17 @@ impl Rule for ClaimNameInvalid {
         match check.object() {
             AisObject::AiStore(ais) => {
                 let cluster = ais.cluster();
-                let name_path = JsonPath::from_keys("metadata.name").nearest_existing(raw);
+                let name_path = || JsonPath::from_keys("metadata.name").nearest_existing(raw);
                 for role in [Role::Proxy, Role::Target] {
                     // `spec.size: -1` autoscales both roles whatever their own sizes say.
                     let size =
                         if ais.spec.size == Some(-1) { -1 } else { ais.role(role).size.or(ais.spec.size).unwrap_or(1) };
                     let statefulset = format!("{cluster}-{}", role.as_str());
                     let names = Names { statefulset: &statefulset, ordinal: highest_ordinal(size) };
-                    names.pod(&name_path, &format!("{} pod", role.as_str()), "shorten the AIStore name", out);
+                    names.pod(name_path, &format!("{} pod", role.as_str()), "shorten the AIStore name", out);
                     if role != Role::Target {
                         continue;
                     }
-                    let mounts = JsonPath::from_keys("spec.targetSpec.mounts");
                     for (i, mount) in ais.spec.target_spec.mounts.iter().enumerate() {
                         let Some(path) = mount.path.as_deref() else { continue };
                         if mount.use_host_path == Some(true) {
@@ -162,7 +175,8 @@ impl Rule for ClaimNameInvalid {
                             too_long: "shorten the mount path or the AIStore name",
                             bad_characters: "use a mount path of a-z, 0-9, - and /, with no trailing /",
                         };
-                        names.template(&template, &mounts.index(i).key("path"), "claim template", &advice, out);
+                        let at = || JsonPath::from_keys("spec.targetSpec.mounts").index(i).key("path");
+                        names.template(&template, at, "claim template", &advice, out);
                     }
                 }
             }
@@ -170,17 +184,21 @@ impl Rule for ClaimNameInvalid {
                 let statefulset = sts.metadata.display_name();
                 let names = Names { statefulset: &statefulset, ordinal: highest_ordinal(i64::from(sts.replicas())) };
                 names.pod(
-                    &JsonPath::from_keys("metadata.name").nearest_existing(raw),
+                    || JsonPath::from_keys("metadata.name").nearest_existing(raw),
                     "pod",
                     "shorten the StatefulSet name",
                     out,
                 );
-                let templates = JsonPath::from_keys("spec.volumeClaimTemplates");
                 for (i, template) in sts.spec.volume_claim_templates.iter().enumerate() {
                     let name = template.metadata.name.as_deref().unwrap_or_default();
-                    let at = templates.index(i).keys("metadata.name").nearest_existing(raw);
+                    let at = || {
+                        JsonPath::from_keys("spec.volumeClaimTemplates")
+                            .index(i)
+                            .keys("metadata.name")
+                            .nearest_existing(raw)
+                    };
                     let advice = Advice { too_long: "shorten it", bad_characters: "use only a-z, 0-9 and -" };
-                    names.template(name, &at, "volumeClaimTemplate", &advice, out);
+                    names.template(name, at, "volumeClaimTemplate", &advice, out);
                 }
             }
             _ => {}

@@ -130,11 +130,10 @@ fn per_pod(expr: &str, env: Option<&Value>) -> bool {
 }
 
 fn check_statefulset(sts: &StatefulSet, sharing: Sharing, raw: &Value, out: &mut Vec<Violation>) {
-    let pod = JsonPath::from_keys("spec.template.spec");
     let volumes = &sts.spec.template.spec.volumes;
     for (key, i, container) in sts.containers() {
-        let container_path = pod.key(key).index(i);
-        let env = container_path.key("env").lookup(raw);
+        // Made only for a mount of a shared host path.
+        let container_path = || JsonPath::from_keys("spec.template.spec").key(key).index(i);
         for (j, mount) in container.volume_mounts.iter().enumerate() {
             if mount.read_only == Some(true) {
                 continue;
@@ -148,13 +147,13 @@ fn check_statefulset(sts: &StatefulSet, sharing: Sharing, raw: &Value, out: &mut
             {
                 continue;
             }
-            let mount_path = container_path.key("volumeMounts").index(j);
+            let mount_path = container_path().key("volumeMounts").index(j);
             let why = why(sharing);
             let (path, message) = match (
                 mount.sub_path_expr.as_deref().filter(|e| !e.is_empty()),
                 mount.sub_path.as_deref(),
             ) {
-                (Some(expr), _) if per_pod(expr, env) => continue,
+                (Some(expr), _) if per_pod(expr, container_path().key("env").lookup(raw)) => continue,
                 (Some(_), _) => (
                     mount_path.key("subPathExpr"),
                     names::fit_message(&host_path.path, |p| {

@@ -56,11 +56,11 @@ declare_rule! {
 const WELL_KNOWN_KEYS: [&str; 3] =
     ["kubernetes.io/hostname", "topology.kubernetes.io/zone", "topology.kubernetes.io/region"];
 
-fn check_affinity(affinity: Option<&Affinity>, at: &JsonPath, extra: &[String], out: &mut Vec<Violation>) {
+/// Checks the terms of `affinity`, whose path `at` makes (only for a finding).
+fn check_affinity(affinity: Option<&Affinity>, at: &dyn Fn() -> JsonPath, extra: &[String], out: &mut Vec<Violation>) {
     let terms = affinity
         .and_then(|a| a.pod_anti_affinity.as_ref())
         .and_then(|a| a.required_during_scheduling_ignored_during_execution.as_ref());
-    let terms_path = at.keys("podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution");
     for (i, term) in terms.into_iter().flatten().enumerate() {
         let key = term.topology_key.as_str();
         if WELL_KNOWN_KEYS.contains(&key) || extra.iter().any(|k| k == key) {
@@ -75,6 +75,7 @@ fn check_affinity(affinity: Option<&Affinity>, at: &JsonPath, extra: &[String], 
                 )
             })
         };
+        let terms_path = at().keys("podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution");
         out.push(Violation::new(terms_path.index(i).key("topologyKey"), message));
     }
 }
@@ -89,12 +90,12 @@ impl Rule for UnknownTopologyKey {
         match check.object() {
             AisObject::AiStore(ais) => {
                 for role in [Role::Proxy, Role::Target] {
-                    let at = JsonPath::from_keys("spec").key(role.spec_key()).key("affinity");
+                    let at = || JsonPath::from_keys("spec").key(role.spec_key()).key("affinity");
                     check_affinity(ais.role(role).affinity.as_ref(), &at, extra, out);
                 }
             }
             AisObject::StatefulSet(sts, _) => {
-                let at = JsonPath::from_keys("spec.template.spec.affinity");
+                let at = || JsonPath::from_keys("spec.template.spec.affinity");
                 check_affinity(sts.spec.template.spec.affinity.as_ref(), &at, extra, out);
             }
             _ => {}

@@ -49,22 +49,23 @@ declare_rule! {
 }
 
 /// One host binding of the pod.
-struct Binding {
-    ip: String,
+struct Binding<'a> {
+    ip: &'a str,
     port: i32,
-    protocol: String,
-    at: String,
+    protocol: &'a str,
+    /// Where it is bound: the containers key, the container's and the port's index.
+    at: (&'static str, usize, usize),
 }
 
 fn is_wildcard(ip: &str) -> bool {
     ip.is_empty() || ip == "0.0.0.0" || ip == "::"
 }
 
-impl Binding {
+impl Binding<'_> {
     fn collides(&self, other: &Binding) -> bool {
         self.port == other.port
             && self.protocol == other.protocol
-            && (self.ip == other.ip || is_wildcard(&self.ip) || is_wildcard(&other.ip))
+            && (self.ip == other.ip || is_wildcard(self.ip) || is_wildcard(other.ip))
     }
 }
 
@@ -76,7 +77,6 @@ impl Rule for DuplicateHostPort {
     fn check(&self, check: &Check<'_>, out: &mut Vec<Violation>) {
         let AisObject::StatefulSet(sts, _) = check.object() else { return };
         let host_network = sts.host_network();
-        let pod = JsonPath::from_keys("spec.template.spec");
         let mut seen: Vec<Binding> = Vec::new();
         for (key, i, container) in sts.running_containers() {
             for (j, port) in container.ports.iter().enumerate() {
@@ -91,18 +91,19 @@ impl Rule for DuplicateHostPort {
                     continue;
                 }
                 let binding = Binding {
-                    ip: port.host_ip.clone().unwrap_or_default(),
+                    ip: port.host_ip.as_deref().unwrap_or_default(),
                     port: number,
-                    protocol: port.protocol.clone().unwrap_or_else(|| "TCP".to_owned()),
-                    at: format!("{key}[{i}].ports[{j}]"),
+                    protocol: port.protocol.as_deref().unwrap_or("TCP"),
+                    at: (key, i, j),
                 };
                 if let Some(first) = seen.iter().find(|b| b.collides(&binding)) {
                     let what = if host_network { "host-network port" } else { "host port" };
+                    let (first_key, first_i, first_j) = first.at;
                     out.push(Violation::new(
-                        pod.key(key).index(i).key("ports").index(j).key(field),
+                        JsonPath::from_keys("spec.template.spec").key(key).index(i).key("ports").index(j).key(field),
                         format!(
-                            "{what} {}/{} is already bound by {}: the pod cannot run; give each port its own number",
-                            binding.port, binding.protocol, first.at
+                            "{what} {}/{} is already bound by {first_key}[{first_i}].ports[{first_j}]: the pod cannot run; give each port its own number",
+                            binding.port, binding.protocol
                         ),
                     ));
                 } else {

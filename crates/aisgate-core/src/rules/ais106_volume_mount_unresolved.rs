@@ -64,7 +64,6 @@ impl Rule for VolumeMountUnresolved {
             .map(|v| v.name.as_str())
             .chain(sts.spec.volume_claim_templates.iter().filter_map(|t| t.metadata.name.as_deref()))
             .collect();
-        let pod = JsonPath::from_keys("spec.template.spec");
         for (key, i, container) in sts.containers() {
             for (j, mount) in container.volume_mounts.iter().enumerate() {
                 if known.contains(&mount.name.as_str()) {
@@ -82,7 +81,13 @@ impl Rule for VolumeMountUnresolved {
                         "volumeMount {name} names no volume or claim template: pods are refused; add the volume or fix the name"
                     ),
                 };
-                out.push(Violation::new(pod.key(key).index(i).key("volumeMounts").index(j).key("name"), message));
+                let at = JsonPath::from_keys("spec.template.spec")
+                    .key(key)
+                    .index(i)
+                    .key("volumeMounts")
+                    .index(j)
+                    .key("name");
+                out.push(Violation::new(at, message));
             }
         }
     }

@@ -110,8 +110,8 @@ impl Rule for AccessModeInvalid {
             }
             AisObject::PersistentVolumeClaim(_) | AisObject::StatefulSet(..) => {
                 let what = if matches!(object, AisObject::StatefulSet(..)) { "claim template" } else { "claim" };
-                for (path, spec) in object.claim_specs() {
-                    check_modes(check.subject.raw, &|| path.clone(), &spec.access_modes, what, out);
+                for (at, spec) in object.claim_specs() {
+                    check_modes(check.subject.raw, &|| at.path(), &spec.access_modes, what, out);
                 }
             }
             AisObject::AiStore(_) => {}

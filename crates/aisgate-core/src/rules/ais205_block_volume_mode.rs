@@ -59,9 +59,9 @@ impl Rule for BlockVolumeMode {
         {
             out.push(Violation::new(JsonPath::from_keys("spec.volumeMode"), MESSAGE));
         }
-        for (path, spec) in object.claim_specs() {
+        for (at, spec) in object.claim_specs() {
             if spec.volume_mode.as_deref() == Some("Block") {
-                out.push(Violation::new(path.key("volumeMode"), MESSAGE));
+                out.push(Violation::new(at.path().key("volumeMode"), MESSAGE));
             }
         }
     }

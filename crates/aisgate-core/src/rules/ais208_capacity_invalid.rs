@@ -142,9 +142,9 @@ impl Rule for CapacityInvalid {
                 }
             }
             AisObject::PersistentVolumeClaim(_) | AisObject::StatefulSet(..) => {
-                for (spec, claim) in object.claim_specs() {
+                for (at, claim) in object.claim_specs() {
                     if let Some(storage) = claim.resources.requests.get("storage") {
-                        out.extend(judge(storage, &|| spec.keys("resources.requests.storage"), "storage request"));
+                        out.extend(judge(storage, &|| at.path().keys("resources.requests.storage"), "storage request"));
                     }
                 }
             }

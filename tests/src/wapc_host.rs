@@ -102,10 +102,24 @@ impl CompiledPolicy {
     /// writes `/tmp/perf-<pid>.map`, so that `perf report` names the guest's functions (of a
     /// module built with its names); otherwise it is configured as wasmtime-provider does.
     pub fn new(wasm: &[u8]) -> Self {
+        Self::compile(wasm, true)
+    }
+
+    /// [`CompiledPolicy::new`] with the module's functions compiled one after the other on one
+    /// thread (wasmtime compiles them on every core by default).
+    pub fn on_one_thread(wasm: &[u8]) -> Self {
+        Self::compile(wasm, false)
+    }
+
+    fn compile(wasm: &[u8], parallel: bool) -> Self {
         let mut builder = wasmtime_provider::WasmtimeEngineProviderBuilder::new().module_bytes(wasm);
-        if std::env::var_os("AISGATE_PERF_MAP").is_some() {
+        let perf_map = std::env::var_os("AISGATE_PERF_MAP").is_some();
+        if perf_map || !parallel {
             let mut config = wasmtime::Config::default();
-            config.profiler(wasmtime::ProfilingStrategy::PerfMap);
+            config.parallel_compilation(parallel);
+            if perf_map {
+                config.profiler(wasmtime::ProfilingStrategy::PerfMap);
+            }
             builder = builder.engine(wasmtime::Engine::new(&config).expect("a wasmtime engine"));
         }
         let pre = builder.build_pre().expect("compile the policy module");

@@ -20,6 +20,11 @@
 //! document is read again for its finding's line). Then the time ratios (wall and CPU) of
 //! the larger size to the smaller.
 
+// The CLI's allocator (crates/aisgate-cli/src/main.rs), so that this measures what `aisgate lint` runs.
+#[cfg(not(any(target_env = "msvc", target_family = "wasm")))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 use std::fmt::Write as _;
 use std::process::Command;
 use std::time::Duration;

@@ -93,11 +93,10 @@ struct Names<'a> {
 }
 
 impl Names<'_> {
-    /// The length of `<prefix>-<statefulset>-<ordinal>` (`prefix` empty: `<statefulset>-<ordinal>`).
-    fn length_with(&self, prefix: &str) -> usize {
+    /// The length of the pod name `<statefulset>-<ordinal>`, counted without making it.
+    fn pod_name_length(&self) -> usize {
         let ordinal_digits = self.ordinal.unsigned_abs().checked_ilog10().map_or(1, |d| d as usize + 1);
-        let prefix = if prefix.is_empty() { 0 } else { prefix.chars().count() + 1 };
-        prefix + self.statefulset.chars().count() + 1 + usize::from(self.ordinal < 0) + ordinal_digits
+        self.statefulset.chars().count() + 1 + usize::from(self.ordinal < 0) + ordinal_digits
     }
 
     /// Checks a claim template name and the longest claim name made from it; `at` is its
@@ -117,7 +116,8 @@ impl Names<'_> {
             out.push(Violation::new(at(), message));
             return;
         }
-        let length = self.length_with(template);
+        // The claim: `<template>-<statefulset>-<ordinal>`.
+        let length = template.chars().count() + 1 + self.pod_name_length();
         if length > DNS1123_SUBDOMAIN_MAX {
             out.push(Violation::new(
                 at(),
@@ -131,7 +131,7 @@ impl Names<'_> {
 
     /// Checks the longest pod name; `at` is the path of the name it comes from.
     fn pod(&self, at: impl FnOnce() -> JsonPath, what: &str, advice: &str, out: &mut Vec<Violation>) {
-        let length = self.length_with("");
+        let length = self.pod_name_length();
         if length > DNS1123_LABEL_MAX {
             out.push(Violation::new(
                 at(),
@@ -218,5 +218,20 @@ mod tests {
         assert!(template_problem(&"a".repeat(64)).is_some_and(|(p, too_long)| too_long && p.contains("64 characters")));
         assert_eq!(highest_ordinal(-1), 0);
         assert_eq!(highest_ordinal(12), 11);
+    }
+
+    /// Pod names are counted without being made: the count is the made name's.
+    #[test]
+    fn pod_name_lengths_are_counted() {
+        for statefulset in ["ais-target", "ä-target", ""] {
+            for ordinal in [0, 1, 9, 10, 99, 100, 12_345, i64::MAX, -1, i64::MIN] {
+                let names = Names { statefulset, ordinal };
+                assert_eq!(
+                    names.pod_name_length(),
+                    format!("{statefulset}-{ordinal}").chars().count(),
+                    "{statefulset} {ordinal}"
+                );
+            }
+        }
     }
 }

@@ -609,8 +609,8 @@ pub fn validate_settings(payload: &[u8]) -> CallResult {
 mod tests {
     use super::*;
 
-    /// A payload that is not UTF-8 is refused at the first bad byte, counted as serde_json
-    /// counts positions (the single-line case is a snapshot in tests/tests/bad_input.rs).
+    /// A payload that is not UTF-8 is refused at the first bad byte, counted as `serde_json`
+    /// counts positions (the single-line case is a snapshot in `tests/tests/bad_input.rs`).
     #[test]
     fn bytes_that_are_not_utf8_are_placed_by_line_and_column() {
         let message = |bytes: &[u8]| utf8(bytes).unwrap_err().to_string();

@@ -275,10 +275,10 @@ fn json_of(bytes: &[u8]) -> Result<Value, serde_json::Error> {
 }
 
 /// Reads a `validate` payload (with `level` [`Level::SettingsOnly`], only its settings).
-fn read_payload(bytes: &[u8], level: Level) -> Result<Payload<'_>, serde_json::Error> {
+fn read_payload(text: &str, level: Level) -> Result<Payload<'_>, serde_json::Error> {
     use serde::de::DeserializeSeed as _;
     let mut payload = Payload::default();
-    let mut deserializer = serde_json::Deserializer::from_str(utf8(bytes)?);
+    let mut deserializer = serde_json::Deserializer::from_str(text);
     Reader { level, payload: &mut payload }.deserialize(&mut deserializer)?;
     deserializer.end()?;
     Ok(payload)
@@ -477,22 +477,28 @@ pub fn evaluate(payload: &[u8]) -> ValidationResponse {
 #[must_use]
 pub fn evaluate_with(payload: &[u8], lookup: &dyn ClusterLookup) -> ValidationResponse {
     let size = payload.len();
+    // Checked once, for the settings of an oversized payload and for the payload.
+    let text = utf8(payload);
     let default_limit = Limits::default().max_request_bytes;
     if size > default_limit {
-        let limit = read_payload(payload, Level::SettingsOnly)
-            .ok()
+        let limit = (text.as_ref().ok())
+            .and_then(|text| read_payload(text, Level::SettingsOnly).ok())
             .and_then(|p| Settings::from_json(&p.settings).ok())
             .map_or(default_limit, |settings| settings.limits.max_request_bytes);
         if let Some(rejection) = oversized(size, limit) {
             return rejection;
         }
     }
+    let text = match text {
+        Ok(text) => text,
+        Err(error) => return reject(unreadable(&error), Vec::new()),
+    };
     // SAFETY: reading the payload keeps nothing it allocates but the payload it returns.
     #[expect(unsafe_code, reason = "the request's JSON tree is built in a region reset after the request")]
     unsafe {
         arena::with_request(
             size,
-            || read_payload(payload, Level::Payload),
+            || read_payload(text, Level::Payload),
             |read| match read {
                 Ok(request) => evaluate_request(request, size, lookup),
                 Err(error) => reject(unreadable(error), Vec::new()),

@@ -19,6 +19,21 @@ pub enum Segment {
     Index(usize),
 }
 
+/// Makes a finding's path when a rule reports one (rules pass `&|| ...`), so that objects
+/// without findings build none. A trait rather than `dyn Fn() -> JsonPath`: a closure's `Fn`
+/// vtable puts two functions in the policy module's function table (the closure and its
+/// `call_once` shim), this trait's one, and each costs wasmtime a trampoline at compile time
+/// (docs/performance.md, "Cold start").
+pub(crate) trait MakePath {
+    fn make(&self) -> JsonPath;
+}
+
+impl<F: Fn() -> JsonPath> MakePath for F {
+    fn make(&self) -> JsonPath {
+        self()
+    }
+}
+
 /// A path from the root of an object to one of its nodes.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct JsonPath {

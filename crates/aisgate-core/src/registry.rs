@@ -4,11 +4,9 @@ use crate::rule::{Rule, RuleMeta};
 use crate::rules;
 
 /// A rule with its catalog entry beside it, as `declare_rule!` registers it (each rule
-/// module's `REGISTERED`). The engine reads the entry of every rule for every object: here
-/// that is reading a field, where `Rule::meta` is a call through `dyn Rule`, which in the
-/// policy module is an indirect call that a fresh instance (policy-server's per-request
-/// path) resolves on first use, entry by entry.
-#[derive(Debug)]
+/// module's `REGISTERED`). The engine reads the entry of every rule for every object: a field
+/// read, not a call through `dyn Rule` (in the policy module an indirect call that a fresh
+/// instance, policy-server's per-request path, resolves on first use, entry by entry).
 pub struct Registered {
     rule: &'static dyn Rule,
     meta: &'static RuleMeta,
@@ -21,7 +19,7 @@ impl Registered {
         Self { rule, meta }
     }
 
-    /// The rule's catalog entry: `Rule::meta` without the call.
+    /// The rule's catalog entry.
     #[must_use]
     pub fn meta(&self) -> &'static RuleMeta {
         self.meta
@@ -30,6 +28,12 @@ impl Registered {
     #[must_use]
     pub fn rule(&self) -> &'static dyn Rule {
         self.rule
+    }
+}
+
+impl std::fmt::Debug for Registered {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Registered").field("code", &self.meta.code).finish_non_exhaustive()
     }
 }
 

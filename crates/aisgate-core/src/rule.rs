@@ -178,10 +178,11 @@ pub struct FixInput<'a> {
     pub operation: Operation,
 }
 
-/// A rule of the catalog.
-pub trait Rule: Sync + std::fmt::Debug {
-    fn meta(&self) -> &'static RuleMeta;
-
+/// A rule of the catalog: what the engine calls. Its catalog entry is the `META` that
+/// `declare_rule!` registers beside it. Only these methods go through `dyn Rule`: every method
+/// of the trait (a supertrait's too) is an entry of the policy module's function table, and
+/// each entry costs wasmtime a trampoline at compile time (docs/performance.md, "Cold start").
+pub trait Rule: Sync {
     /// Reports every violation in the object, never just the first (object and update rules).
     fn check(&self, _check: &Check<'_>, _out: &mut Vec<Violation>) {}
 

@@ -13,7 +13,7 @@ pub fn sort_by<T>(items: &mut [T], compare: impl Fn(&T, &T) -> Ordering) {
     if items.len() < 2 {
         return;
     }
-    let order = sorted_positions(items.len(), &|a, b| match (items.get(a), items.get(b)) {
+    let order = sorted_positions(items.len(), &|a: usize, b: usize| match (items.get(a), items.get(b)) {
         (Some(a), Some(b)) => compare(a, b),
         _ => Ordering::Equal,
     });
@@ -33,12 +33,25 @@ pub fn sorted_set<T: Ord>(mut items: Vec<T>) -> Vec<T> {
     items
 }
 
+/// Compares the items at two positions. A trait rather than `dyn Fn`: a closure's `Fn` vtable
+/// puts two functions in the policy module's function table, this trait's one, and each costs
+/// wasmtime a trampoline at compile time (docs/performance.md, "Cold start").
+trait ComparePositions {
+    fn compare(&self, a: usize, b: usize) -> Ordering;
+}
+
+impl<F: Fn(usize, usize) -> Ordering> ComparePositions for F {
+    fn compare(&self, a: usize, b: usize) -> Ordering {
+        self(a, b)
+    }
+}
+
 /// The positions `0..len` in the order of `compare`, equal items by position (so that the
 /// order is a stable sort's).
-fn sorted_positions(len: usize, compare: &dyn Fn(usize, usize) -> Ordering) -> Vec<usize> {
+fn sorted_positions(len: usize, compare: &dyn ComparePositions) -> Vec<usize> {
     let mut order: Vec<usize> = (0..len).collect();
     // Positions are distinct, so the unstable sort (smaller and faster) gives one order.
-    order.sort_unstable_by(|&a, &b| compare(a, b).then(a.cmp(&b)));
+    order.sort_unstable_by(|&a, &b| compare.compare(a, b).then(a.cmp(&b)));
     order
 }
 

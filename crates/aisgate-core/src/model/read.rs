@@ -234,23 +234,40 @@ pub(crate) enum Shape<'a> {
     Kubernetes,
 }
 
+/// Sets a field of what is being read from one JSON entry; returns whether it knows the key.
+///
+/// `fields` takes this rather than a `dyn FnMut`: a closure's vtable puts two functions in the
+/// policy module's function table (the closure and its `call_once` shim), and each costs
+/// wasmtime a trampoline at compile time (docs/performance.md, "Cold start").
+pub(crate) trait SetField {
+    fn set(&mut self, key: &str, value: &Value) -> Read<bool>;
+}
+
+/// A closure as a [`SetField`].
+pub(crate) struct SetWith<F>(F);
+
+impl<F: FnMut(&str, &Value) -> Read<bool>> SetField for SetWith<F> {
+    fn set(&mut self, key: &str, value: &Value) -> Read<bool> {
+        (self.0)(key, value)
+    }
+}
+
+pub(crate) fn set_with<F: FnMut(&str, &Value) -> Read<bool>>(set: F) -> SetWith<F> {
+    SetWith(set)
+}
+
 /// Reads the entries of the struct `value` (named `expecting` in messages) with `set`, which
 /// returns whether it knows the key. Errors get the key (or position) on their path.
-pub(crate) fn fields(
-    value: &Value,
-    expecting: &str,
-    shape: Shape<'_>,
-    set: &mut dyn FnMut(&str, &Value) -> Read<bool>,
-) -> Read<()> {
+pub(crate) fn fields(value: &Value, expecting: &str, shape: Shape<'_>, set: &mut dyn SetField) -> Read<()> {
     match (value, shape) {
         (Value::Object(map), _) => entries(map, shape, set),
         (other, _) => Err(invalid_type(other, expecting)),
     }
 }
 
-fn entries(map: &Map<String, Value>, shape: Shape<'_>, set: &mut dyn FnMut(&str, &Value) -> Read<bool>) -> Read<()> {
+fn entries(map: &Map<String, Value>, shape: Shape<'_>, set: &mut dyn SetField) -> Read<()> {
     for (key, item) in map {
-        let known = set(key, item).map_err(|e| e.in_key(key))?;
+        let known = set.set(key, item).map_err(|e| e.in_key(key))?;
         if let Shape::Derived { fields, deny_unknown: true } = shape
             && !known
         {
@@ -279,13 +296,13 @@ macro_rules! read_struct {
                     value,
                     $expecting,
                     $crate::model::read::Shape::Derived { fields: &[$($key),*], deny_unknown },
-                    &mut |key, value| {
+                    &mut $crate::model::read::set_with(|key, value| {
                         match key {
                             $($key => out.$field = $crate::model::read::FromJson::read(value)?,)*
                             _ => return Ok(false),
                         }
                         Ok(true)
-                    },
+                    }),
                 )?;
                 Ok(out)
             }
@@ -299,13 +316,13 @@ macro_rules! read_struct {
                     value,
                     $expecting,
                     $crate::model::read::Shape::Kubernetes,
-                    &mut |key, value| {
+                    &mut $crate::model::read::set_with(|key, value| {
                         match key {
                             $($key => read_struct!(@set out.$field, value $(, $plain)?),)*
                             _ => return Ok(false),
                         }
                         Ok(true)
-                    },
+                    }),
                 )?;
                 Ok(out)
             }

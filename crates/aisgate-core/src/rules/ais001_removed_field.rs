@@ -3,7 +3,7 @@ use serde_json::{Map, Value};
 use crate::declare_rule;
 use crate::model::AisObject;
 use crate::path::{JsonPath, Segment};
-use crate::rule::{Check, FixInput, FixMeta, Rule, RuleMeta, Violation};
+use crate::rule::{Check, FixInput, FixMeta, Rule, Violation};
 
 declare_rule! {
     /// ## What it does
@@ -92,10 +92,6 @@ fn present<'v>(raw: &'v Value, dotted: &'static str) -> Option<&'v Value> {
 }
 
 impl Rule for RemovedField {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, check: &Check<'_>, out: &mut Vec<Violation>) {
         let AisObject::AiStore(_) = check.object() else { return };
         let raw = check.subject.raw;

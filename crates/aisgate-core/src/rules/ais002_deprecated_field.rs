@@ -3,7 +3,7 @@ use serde_json::{Map, Value};
 use crate::declare_rule;
 use crate::model::AisObject;
 use crate::path::{JsonPath, Segment};
-use crate::rule::{Check, FixInput, FixMeta, Operation, Rule, RuleMeta, Violation};
+use crate::rule::{Check, FixInput, FixMeta, Operation, Rule, Violation};
 use crate::settings::Mutation;
 
 declare_rule! {
@@ -100,10 +100,6 @@ fn roles_without_external_access(spec: &Value) -> Vec<&'static str> {
 }
 
 impl Rule for DeprecatedField {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, check: &Check<'_>, out: &mut Vec<Violation>) {
         let AisObject::AiStore(_) = check.object() else { return };
         let Some(spec) = check.subject.raw.get("spec") else { return };

@@ -4,7 +4,7 @@ use crate::declare_rule;
 use crate::model::AisObject;
 use crate::model::aistore::{Role, port_number};
 use crate::path::JsonPath;
-use crate::rule::{Check, Rule, RuleMeta, Violation};
+use crate::rule::{Check, Rule, Violation};
 
 declare_rule! {
     /// ## What it does
@@ -51,10 +51,6 @@ declare_rule! {
 }
 
 impl Rule for PortOutOfRange {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, check: &Check<'_>, out: &mut Vec<Violation>) {
         let AisObject::AiStore(ais) = check.object() else { return };
         for role in [Role::Proxy, Role::Target] {

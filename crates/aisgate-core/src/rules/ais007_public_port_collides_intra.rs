@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::model::AisObject;
 use crate::model::aistore::{DEFAULT_INTRA_CONTROL_PORT, DEFAULT_INTRA_DATA_PORT, Role, port_number};
 use crate::path::JsonPath;
-use crate::rule::{Check, Rule, RuleMeta, Violation};
+use crate::rule::{Check, Rule, Violation};
 
 declare_rule! {
     /// ## What it does
@@ -45,10 +45,6 @@ declare_rule! {
 }
 
 impl Rule for PublicPortCollidesIntra {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, check: &Check<'_>, out: &mut Vec<Violation>) {
         let AisObject::AiStore(ais) = check.object() else { return };
         for role in [Role::Proxy, Role::Target] {

@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::model::AisObject;
 use crate::path::JsonPath;
-use crate::rule::{Check, Rule, RuleMeta, Violation};
+use crate::rule::{Check, Rule, Violation};
 
 declare_rule! {
     /// ## What it does
@@ -102,10 +102,6 @@ fn is_inside(inner: &str, outer: &str) -> bool {
 }
 
 impl Rule for MountPathInvalid {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, check: &Check<'_>, out: &mut Vec<Violation>) {
         let AisObject::AiStore(ais) = check.object() else { return };
         let mounts_path = JsonPath::from_keys("spec.targetSpec.mounts");

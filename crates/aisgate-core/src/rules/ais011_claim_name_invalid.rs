@@ -3,7 +3,7 @@ use crate::model::AisObject;
 use crate::model::aistore::Role;
 use crate::names::{self, DNS1123_LABEL_MAX, DNS1123_SUBDOMAIN_MAX};
 use crate::path::JsonPath;
-use crate::rule::{Check, Rule, RuleMeta, Violation};
+use crate::rule::{Check, Rule, Violation};
 
 declare_rule! {
     /// ## What it does
@@ -145,10 +145,6 @@ impl Names<'_> {
 }
 
 impl Rule for ClaimNameInvalid {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, check: &Check<'_>, out: &mut Vec<Violation>) {
         let raw = check.subject.raw;
         match check.object() {

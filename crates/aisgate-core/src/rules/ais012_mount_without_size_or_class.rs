@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::model::AisObject;
 use crate::path::JsonPath;
-use crate::rule::{Check, Rule, RuleMeta, Violation};
+use crate::rule::{Check, Rule, Violation};
 use crate::settings::DEFAULT_AIS_STORAGE_CLASS;
 
 declare_rule! {
@@ -48,10 +48,6 @@ declare_rule! {
 }
 
 impl Rule for MountWithoutSizeOrClass {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, check: &Check<'_>, out: &mut Vec<Violation>) {
         let AisObject::AiStore(ais) = check.object() else { return };
         let class = check.settings.ais_storage_classes.first().map_or(DEFAULT_AIS_STORAGE_CLASS, String::as_str);

@@ -4,7 +4,7 @@ use serde_json::Value;
 use crate::declare_rule;
 use crate::model::AisObject;
 use crate::path::{JsonPath, Segment};
-use crate::rule::{Check, FixInput, FixMeta, Operation, Rule, RuleMeta, Violation};
+use crate::rule::{Check, FixInput, FixMeta, Operation, Rule, Violation};
 use crate::settings::Mutation;
 
 declare_rule! {
@@ -76,10 +76,6 @@ fn port_text(port: &IntOrString) -> String {
 }
 
 impl Rule for HostPortOnSharedNode {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, check: &Check<'_>, out: &mut Vec<Violation>) {
         match check.object() {
             AisObject::AiStore(ais) if ais.targets_share_nodes() => {

@@ -5,7 +5,7 @@ use crate::model::AisObject;
 use crate::model::statefulset::{Sharing, StatefulSet};
 use crate::names;
 use crate::path::JsonPath;
-use crate::rule::{Check, Rule, RuleMeta, Violation};
+use crate::rule::{Check, Rule, Violation};
 
 declare_rule! {
     /// ## What it does
@@ -183,10 +183,6 @@ fn check_statefulset(sts: &StatefulSet, sharing: Sharing, raw: &Value, out: &mut
 }
 
 impl Rule for HostPathOnSharedNode {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, check: &Check<'_>, out: &mut Vec<Violation>) {
         match check.object() {
             AisObject::AiStore(ais) if ais.targets_share_nodes() => {

@@ -7,7 +7,7 @@ use crate::model::aistore::Role;
 use crate::model::map::SmallMap;
 use crate::names;
 use crate::path::JsonPath;
-use crate::rule::{Check, Rule, RuleMeta, Violation};
+use crate::rule::{Check, Rule, Violation};
 
 declare_rule! {
     /// ## What it does
@@ -77,10 +77,6 @@ fn port_number(port: Option<&IntOrString>) -> Option<i64> {
 }
 
 impl Rule for ProxyTargetHostPortClash {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, check: &Check<'_>, out: &mut Vec<Violation>) {
         let AisObject::AiStore(ais) = check.object() else { return };
         let proxy = port_number(ais.spec.proxy_spec.host_port.as_ref());

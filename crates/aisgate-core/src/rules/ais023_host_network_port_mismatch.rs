@@ -3,7 +3,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use crate::declare_rule;
 use crate::model::AisObject;
 use crate::path::JsonPath;
-use crate::rule::{Check, Rule, RuleMeta, Violation};
+use crate::rule::{Check, Rule, Violation};
 
 declare_rule! {
     /// ## What it does
@@ -62,10 +62,6 @@ fn port_number(port: Option<&IntOrString>) -> Option<i64> {
 }
 
 impl Rule for HostNetworkPortMismatch {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, check: &Check<'_>, out: &mut Vec<Violation>) {
         let AisObject::AiStore(ais) = check.object() else { return };
         let target = &ais.spec.target_spec;

@@ -3,7 +3,7 @@ use crate::model::AisObject;
 use crate::model::aistore::Role;
 use crate::model::statefulset::HOSTNAME_LABEL;
 use crate::path::JsonPath;
-use crate::rule::{Check, Rule, RuleMeta, Violation};
+use crate::rule::{Check, Rule, Violation};
 
 declare_rule! {
     /// ## What it does
@@ -67,10 +67,6 @@ declare_rule! {
 }
 
 impl Rule for AntiAffinityReplaced {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, check: &Check<'_>, out: &mut Vec<Violation>) {
         let AisObject::AiStore(ais) = check.object() else { return };
         for role in [Role::Proxy, Role::Target] {

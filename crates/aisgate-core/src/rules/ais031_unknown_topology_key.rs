@@ -3,8 +3,8 @@ use crate::model::AisObject;
 use crate::model::affinity::Affinity;
 use crate::model::aistore::Role;
 use crate::names;
-use crate::path::JsonPath;
-use crate::rule::{Check, Rule, RuleMeta, Violation};
+use crate::path::{JsonPath, MakePath};
+use crate::rule::{Check, Rule, Violation};
 
 declare_rule! {
     /// ## What it does
@@ -57,7 +57,7 @@ const WELL_KNOWN_KEYS: [&str; 3] =
     ["kubernetes.io/hostname", "topology.kubernetes.io/zone", "topology.kubernetes.io/region"];
 
 /// Checks the terms of `affinity`, whose path `at` makes (only for a finding).
-fn check_affinity(affinity: Option<&Affinity>, at: &dyn Fn() -> JsonPath, extra: &[String], out: &mut Vec<Violation>) {
+fn check_affinity(affinity: Option<&Affinity>, at: &dyn MakePath, extra: &[String], out: &mut Vec<Violation>) {
     let terms = affinity
         .and_then(|a| a.pod_anti_affinity.as_ref())
         .and_then(|a| a.required_during_scheduling_ignored_during_execution.as_ref());
@@ -75,16 +75,12 @@ fn check_affinity(affinity: Option<&Affinity>, at: &dyn Fn() -> JsonPath, extra:
                 )
             })
         };
-        let terms_path = at().keys("podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution");
+        let terms_path = at.make().keys("podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution");
         out.push(Violation::new(terms_path.index(i).key("topologyKey"), message));
     }
 }
 
 impl Rule for UnknownTopologyKey {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, check: &Check<'_>, out: &mut Vec<Violation>) {
         let extra = &check.settings.topology_keys;
         match check.object() {

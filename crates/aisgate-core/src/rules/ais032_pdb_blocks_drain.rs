@@ -3,7 +3,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use crate::declare_rule;
 use crate::model::AisObject;
 use crate::path::JsonPath;
-use crate::rule::{Check, Rule, RuleMeta, Violation};
+use crate::rule::{Check, Rule, Violation};
 
 declare_rule! {
     /// ## What it does
@@ -59,10 +59,6 @@ fn is_zero(value: &IntOrString) -> bool {
 }
 
 impl Rule for PdbBlocksDrain {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, check: &Check<'_>, out: &mut Vec<Violation>) {
         let AisObject::AiStore(ais) = check.object() else { return };
         let Some(pdb) = ais.spec.target_spec.pdb.as_ref().filter(|pdb| pdb.enabled == Some(true)) else { return };

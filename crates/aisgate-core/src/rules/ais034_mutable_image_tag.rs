@@ -1,8 +1,8 @@
 use crate::declare_rule;
 use crate::model::AisObject;
 use crate::names;
-use crate::path::JsonPath;
-use crate::rule::{Check, Rule, RuleMeta, Violation};
+use crate::path::{JsonPath, MakePath};
+use crate::rule::{Check, Rule, Violation};
 
 declare_rule! {
     /// ## What it does
@@ -45,7 +45,7 @@ declare_rule! {
 }
 
 /// `at` gives the image's path, built only for a finding.
-fn check_image(image: Option<&str>, at: &dyn Fn() -> JsonPath, out: &mut Vec<Violation>) {
+fn check_image(image: Option<&str>, at: &dyn MakePath, out: &mut Vec<Violation>) {
     let Some(image) = image.map(str::trim).filter(|i| !i.is_empty()) else { return };
     let message = match names::image_tag(image) {
         (Some("latest"), false) => names::fit_message(image, |i| {
@@ -57,14 +57,10 @@ fn check_image(image: Option<&str>, at: &dyn Fn() -> JsonPath, out: &mut Vec<Vio
         // Pinned by digest, or a version tag.
         _ => return,
     };
-    out.push(Violation::new(at(), message));
+    out.push(Violation::new(at.make(), message));
 }
 
 impl Rule for MutableImageTag {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, check: &Check<'_>, out: &mut Vec<Violation>) {
         match check.object() {
             AisObject::AiStore(ais) => {

@@ -3,7 +3,7 @@ use serde_json::Value;
 use crate::declare_rule;
 use crate::model::AisObject;
 use crate::path::JsonPath;
-use crate::rule::{Check, Rule, RuleMeta, Violation};
+use crate::rule::{Check, Rule, Violation};
 
 declare_rule! {
     /// ## What it does
@@ -158,10 +158,6 @@ fn compare(
 }
 
 impl Rule for ImmutableFieldChanged {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, check: &Check<'_>, out: &mut Vec<Violation>) {
         let Some(old) = check.old else { return };
         match (check.object(), &old.object) {

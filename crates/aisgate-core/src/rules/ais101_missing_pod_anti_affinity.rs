@@ -8,7 +8,7 @@ use crate::model::map::SmallMap;
 use crate::model::statefulset::{HOSTNAME_LABEL, StatefulSet};
 use crate::names;
 use crate::path::JsonPath;
-use crate::rule::{Check, FixInput, FixMeta, Rule, RuleMeta, Violation};
+use crate::rule::{Check, FixInput, FixMeta, Rule, Violation};
 use crate::settings::Mutation;
 
 declare_rule! {
@@ -106,10 +106,6 @@ fn selects_own_pods(term: &PodAffinityTerm, labels: &SmallMap, namespace: Option
 }
 
 impl Rule for MissingPodAntiAffinity {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, check: &Check<'_>, out: &mut Vec<Violation>) {
         let AisObject::StatefulSet(sts, workload) = check.object() else { return };
         let replicas = sts.replicas();

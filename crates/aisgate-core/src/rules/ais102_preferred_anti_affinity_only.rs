@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::model::AisObject;
 use crate::model::aistore::Role;
 use crate::path::JsonPath;
-use crate::rule::{Check, Rule, RuleMeta, Violation};
+use crate::rule::{Check, Rule, Violation};
 
 declare_rule! {
     /// ## What it does
@@ -57,10 +57,6 @@ declare_rule! {
 }
 
 impl Rule for PreferredAntiAffinityOnly {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, check: &Check<'_>, out: &mut Vec<Violation>) {
         let AisObject::StatefulSet(sts, workload) = check.object() else { return };
         let replicas = sts.replicas();

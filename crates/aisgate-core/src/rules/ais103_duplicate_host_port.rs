@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::model::AisObject;
 use crate::path::JsonPath;
-use crate::rule::{Check, Rule, RuleMeta, Violation};
+use crate::rule::{Check, Rule, Violation};
 
 declare_rule! {
     /// ## What it does
@@ -70,10 +70,6 @@ impl Binding<'_> {
 }
 
 impl Rule for DuplicateHostPort {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, check: &Check<'_>, out: &mut Vec<Violation>) {
         let AisObject::StatefulSet(sts, _) = check.object() else { return };
         let host_network = sts.host_network();

@@ -8,7 +8,7 @@ use crate::model::statefulset::{self, StatefulSet};
 use crate::model::volume::{PersistentVolume, PersistentVolumeClaim};
 use crate::names::{self, ClaimName};
 use crate::path::JsonPath;
-use crate::rule::{Check, Rule, RuleMeta, Violation};
+use crate::rule::{Check, Rule, Violation};
 
 declare_rule! {
     /// ## What it does
@@ -235,10 +235,6 @@ fn check_pv(pv: &PersistentVolume, out: &mut Vec<Violation>) {
 }
 
 impl Rule for ClaimNameConvention {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, check: &Check<'_>, out: &mut Vec<Violation>) {
         match check.object() {
             AisObject::StatefulSet(sts, workload) if workload.role == Role::Target => check_templates(sts, out),

@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::model::AisObject;
 use crate::names;
 use crate::path::JsonPath;
-use crate::rule::{Check, Rule, RuleMeta, Violation};
+use crate::rule::{Check, Rule, Violation};
 
 declare_rule! {
     /// ## What it does
@@ -49,10 +49,6 @@ fn skeleton(name: &str) -> String {
 }
 
 impl Rule for VolumeMountUnresolved {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, check: &Check<'_>, out: &mut Vec<Violation>) {
         let AisObject::StatefulSet(sts, _) = check.object() else { return };
         let known: Vec<&str> = sts

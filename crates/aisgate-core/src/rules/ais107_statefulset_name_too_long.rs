@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::model::AisObject;
 use crate::path::JsonPath;
-use crate::rule::{Check, Rule, RuleMeta, Violation};
+use crate::rule::{Check, Rule, Violation};
 
 declare_rule! {
     /// ## What it does
@@ -41,10 +41,6 @@ declare_rule! {
 const MAX_NAME: usize = 52;
 
 impl Rule for StatefulsetNameTooLong {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, check: &Check<'_>, out: &mut Vec<Violation>) {
         let AisObject::StatefulSet(sts, _) = check.object() else { return };
         let Some(name) = sts.metadata.name.as_deref() else { return };

@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::model::AisObject;
 use crate::model::aistore::{AiStore, RetentionPolicy, Role};
 use crate::path::JsonPath;
-use crate::rule::{Check, Rule, RuleMeta, Violation};
+use crate::rule::{Check, Rule, Violation};
 
 declare_rule! {
     /// ## What it does
@@ -78,10 +78,6 @@ fn role_has_claims(ais: &AiStore, role: Role) -> bool {
 }
 
 impl Rule for ClaimRetentionDeletesData {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, check: &Check<'_>, out: &mut Vec<Violation>) {
         match check.object() {
             AisObject::StatefulSet(sts, workload)

@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::model::AisObject;
 use crate::model::volume::PvNodeAffinity;
 use crate::path::JsonPath;
-use crate::rule::{Check, Rule, RuleMeta, Violation};
+use crate::rule::{Check, Rule, Violation};
 
 declare_rule! {
     /// ## What it does
@@ -54,10 +54,6 @@ declare_rule! {
 }
 
 impl Rule for PvWithoutNodeAffinity {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, check: &Check<'_>, out: &mut Vec<Violation>) {
         let AisObject::PersistentVolume(pv) = check.object() else { return };
         let Some((source, _)) = pv.disk_path() else { return };

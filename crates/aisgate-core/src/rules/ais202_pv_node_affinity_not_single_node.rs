@@ -6,7 +6,7 @@ use crate::model::statefulset::HOSTNAME_LABEL;
 use crate::model::volume::PvNodeAffinity;
 use crate::names;
 use crate::path::JsonPath;
-use crate::rule::{Check, Rule, RuleMeta, Violation};
+use crate::rule::{Check, Rule, Violation};
 
 declare_rule! {
     /// ## What it does
@@ -154,10 +154,6 @@ fn check_term(term: &NodeSelectorTerm, i: usize, out: &mut Vec<Violation>) {
 }
 
 impl Rule for PvNodeAffinityNotSingleNode {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, check: &Check<'_>, out: &mut Vec<Violation>) {
         let AisObject::PersistentVolume(pv) = check.object() else { return };
         if pv.disk_path().is_none() {

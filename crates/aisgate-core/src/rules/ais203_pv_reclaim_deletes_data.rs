@@ -3,7 +3,7 @@ use serde_json::Value;
 use crate::declare_rule;
 use crate::model::AisObject;
 use crate::path::JsonPath;
-use crate::rule::{Check, FixInput, FixMeta, Rule, RuleMeta, Violation};
+use crate::rule::{Check, FixInput, FixMeta, Rule, Violation};
 use crate::settings::Mutation;
 
 declare_rule! {
@@ -54,10 +54,6 @@ declare_rule! {
 }
 
 impl Rule for PvReclaimDeletesData {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, check: &Check<'_>, out: &mut Vec<Violation>) {
         let AisObject::PersistentVolume(pv) = check.object() else { return };
         if let Some(policy @ ("Delete" | "Recycle")) = pv.spec.persistent_volume_reclaim_policy.as_deref() {

@@ -3,8 +3,8 @@ use serde_json::Value;
 use crate::declare_rule;
 use crate::model::AisObject;
 use crate::names;
-use crate::path::JsonPath;
-use crate::rule::{Check, Rule, RuleMeta, Violation};
+use crate::path::{JsonPath, MakePath};
+use crate::rule::{Check, Rule, Violation};
 
 declare_rule! {
     /// ## What it does
@@ -67,12 +67,12 @@ fn mode_message(mode: &str) -> String {
 
 /// Checks the access modes of one spec at `spec` (a PV's, a PVC's or a claim template's) in
 /// `raw`. Paths are built only for a finding (`dyn`: one copy of this function).
-fn check_modes(raw: &Value, spec: &dyn Fn() -> JsonPath, modes: &[String], what: &str, out: &mut Vec<Violation>) {
-    let path = || spec().key("accessModes");
+fn check_modes(raw: &Value, spec: &dyn MakePath, modes: &[String], what: &str, out: &mut Vec<Violation>) {
+    let path = || spec.make().key("accessModes");
     if modes.is_empty() {
         // An empty list is reported where it is written, a missing one at its parent.
         let written = path();
-        let at = if written.lookup(raw).is_some_and(|v| !v.is_null()) { written } else { spec() };
+        let at = if written.lookup(raw).is_some_and(|v| !v.is_null()) { written } else { spec.make() };
         out.push(Violation::new(
             at,
             format!("{what} has no accessModes and is refused; set accessModes: [ReadWriteOnce]"),
@@ -98,10 +98,6 @@ fn check_modes(raw: &Value, spec: &dyn Fn() -> JsonPath, modes: &[String], what:
 }
 
 impl Rule for AccessModeInvalid {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, check: &Check<'_>, out: &mut Vec<Violation>) {
         let object = check.object();
         match object {

@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::model::AisObject;
 use crate::path::JsonPath;
-use crate::rule::{Check, Rule, RuleMeta, Violation};
+use crate::rule::{Check, Rule, Violation};
 
 declare_rule! {
     /// ## What it does
@@ -48,10 +48,6 @@ const MESSAGE: &str =
     "volumeMode Block gives targets a raw device; AIS needs a filesystem with xattrs: use Filesystem (the default)";
 
 impl Rule for BlockVolumeMode {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, check: &Check<'_>, out: &mut Vec<Violation>) {
         let object = check.object();
         if let AisObject::PersistentVolume(pv) = object

@@ -5,9 +5,9 @@ use serde_json::Value;
 use crate::declare_rule;
 use crate::model::AisObject;
 use crate::names;
-use crate::path::JsonPath;
+use crate::path::{JsonPath, MakePath};
 use crate::quantity::{Quantity, QuantityError};
-use crate::rule::{Check, Rule, RuleMeta, Violation};
+use crate::rule::{Check, Rule, Violation};
 
 declare_rule! {
     /// ## What it does
@@ -77,14 +77,14 @@ fn not_a_quantity(path: JsonPath, what: &str, kind: &str) -> Violation {
 
 /// Judges one size, `what` naming it in the message (`capacity`, `storage request`, `mount size`).
 /// The path is built only for a finding (`dyn`: one copy of this function, not one per caller).
-fn judge(value: &Value, path: &dyn Fn() -> JsonPath, what: &str) -> Option<Violation> {
+fn judge(value: &Value, path: &dyn MakePath, what: &str) -> Option<Violation> {
     let text: Cow<'_, str> = match value {
         Value::Null => return None,
         Value::String(s) => Cow::Borrowed(s),
         Value::Number(n) => Cow::Owned(n.to_string()),
-        Value::Bool(_) => return Some(not_a_quantity(path(), what, "true/false")),
-        Value::Array(_) => return Some(not_a_quantity(path(), what, "a list")),
-        Value::Object(_) => return Some(not_a_quantity(path(), what, "an object")),
+        Value::Bool(_) => return Some(not_a_quantity(path.make(), what, "true/false")),
+        Value::Array(_) => return Some(not_a_quantity(path.make(), what, "a list")),
+        Value::Object(_) => return Some(not_a_quantity(path.make(), what, "an object")),
     };
     let shown = || names::abbreviate(&text, SHOWN);
     let quantity = match Quantity::parse(&text) {
@@ -92,7 +92,7 @@ fn judge(value: &Value, path: &dyn Fn() -> JsonPath, what: &str) -> Option<Viola
         Err(error) => {
             let shown = shown();
             return Some(Violation::new(
-                path(),
+                path.make(),
                 format!(
                     "{what} `{shown}` is not a Kubernetes quantity ({}); write e.g. 3Ti or 3T",
                     error_reason(&error)
@@ -104,7 +104,7 @@ fn judge(value: &Value, path: &dyn Fn() -> JsonPath, what: &str) -> Option<Viola
         let sign = if quantity.floor() == Some(0) { "zero" } else { "negative" };
         let shown = shown();
         return Some(Violation::new(
-            path(),
+            path.make(),
             format!("{what} `{shown}` is {sign}: Kubernetes needs a positive size; set the disk's size, e.g. 3Ti"),
         ));
     }
@@ -113,7 +113,7 @@ fn judge(value: &Value, path: &dyn Fn() -> JsonPath, what: &str) -> Option<Viola
         let advice = if bytes.len() <= 20 { format!("write {bytes}") } else { "write whole bytes".to_owned() };
         let shown = shown();
         return Some(Violation::warning(
-            path(),
+            path.make(),
             format!("{what} `{shown}` is not whole bytes: operators before v2.16.1 failed to bind it; {advice}"),
         ));
     }
@@ -121,10 +121,6 @@ fn judge(value: &Value, path: &dyn Fn() -> JsonPath, what: &str) -> Option<Viola
 }
 
 impl Rule for CapacityInvalid {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, check: &Check<'_>, out: &mut Vec<Violation>) {
         let object = check.object();
         match object {

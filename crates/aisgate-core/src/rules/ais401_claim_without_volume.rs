@@ -1,7 +1,7 @@
 use crate::bundle::{BundleCheck, BundleViolation, ordinal_ranges};
 use crate::declare_rule;
 use crate::names;
-use crate::rule::{Rule, RuleMeta};
+use crate::rule::Rule;
 
 declare_rule! {
     /// ## What it does
@@ -64,10 +64,6 @@ declare_rule! {
 }
 
 impl Rule for ClaimWithoutVolume {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_bundle(&self, check: &BundleCheck<'_>, out: &mut Vec<BundleViolation>) {
         let analysis = check.analysis;
         for (c, cluster) in analysis.clusters.iter().enumerate() {

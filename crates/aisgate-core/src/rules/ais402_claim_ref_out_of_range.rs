@@ -2,7 +2,7 @@ use crate::bundle::{Analysis, BundleCheck, BundleViolation, Cluster};
 use crate::declare_rule;
 use crate::names;
 use crate::path::JsonPath;
-use crate::rule::{Rule, RuleMeta};
+use crate::rule::Rule;
 
 declare_rule! {
     /// ## What it does
@@ -112,10 +112,6 @@ fn check_volume(analysis: &Analysis, namespace: &str, name: &str) -> Option<(usi
 }
 
 impl Rule for ClaimRefOutOfRange {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_bundle(&self, check: &BundleCheck<'_>, out: &mut Vec<BundleViolation>) {
         for &id in check.context.persistent_volumes() {
             let Some(claim_ref) = check.pv(id).and_then(|pv| pv.spec.claim_ref.as_ref()) else { continue };

@@ -2,7 +2,7 @@ use crate::bundle::{BundleCheck, BundleViolation, name_list};
 use crate::declare_rule;
 use crate::names::{self, ClaimName};
 use crate::path::JsonPath;
-use crate::rule::{Rule, RuleMeta};
+use crate::rule::Rule;
 
 declare_rule! {
     /// ## What it does
@@ -45,10 +45,6 @@ declare_rule! {
 }
 
 impl Rule for DuplicateClaimRef {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_bundle(&self, check: &BundleCheck<'_>, out: &mut Vec<BundleViolation>) {
         // Groups by claim; the index answers each claim's PVs, visited once per claim.
         let mut groups: Vec<((&str, &str), &[usize])> = Vec::new();

@@ -3,7 +3,7 @@ use crate::context::{EntryId, Object};
 use crate::declare_rule;
 use crate::names;
 use crate::path::JsonPath;
-use crate::rule::{Rule, RuleMeta};
+use crate::rule::Rule;
 
 declare_rule! {
     /// ## What it does
@@ -76,10 +76,6 @@ fn normalized(path: &str) -> String {
 }
 
 impl Rule for DuplicateDisk {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_bundle(&self, check: &BundleCheck<'_>, out: &mut Vec<BundleViolation>) {
         let context = check.context;
         let mut disks: Vec<(&'static str, &str, EntryId, bool)> = Vec::new();

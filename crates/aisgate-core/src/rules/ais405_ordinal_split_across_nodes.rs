@@ -3,7 +3,7 @@ use crate::context::EntryId;
 use crate::declare_rule;
 use crate::names;
 use crate::path::JsonPath;
-use crate::rule::{Rule, RuleMeta};
+use crate::rule::Rule;
 
 declare_rule! {
     /// ## What it does
@@ -50,10 +50,6 @@ declare_rule! {
 }
 
 impl Rule for OrdinalSplitAcrossNodes {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_bundle(&self, check: &BundleCheck<'_>, out: &mut Vec<BundleViolation>) {
         for (c, cluster) in check.analysis.clusters.iter().enumerate() {
             // Each claim's pre-bound PV and the node it pins, in claim order.

@@ -2,7 +2,7 @@ use crate::bundle::{Analysis, BundleCheck, BundleViolation, matching_nodes, name
 use crate::context::{Context, EntryId, Object};
 use crate::declare_rule;
 use crate::names;
-use crate::rule::{Rule, RuleMeta};
+use crate::rule::Rule;
 use crate::sort;
 
 declare_rule! {
@@ -128,10 +128,6 @@ fn disks_on_node(check: &BundleCheck<'_>, cluster: usize, node: &str) -> Vec<(Ve
 }
 
 impl Rule for TargetsExceedNodes {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_bundle(&self, check: &BundleCheck<'_>, out: &mut Vec<BundleViolation>) {
         for (c, cluster) in check.analysis.clusters.iter().enumerate() {
             let Some(replicas) = cluster.replicas.filter(|r| *r > 0) else { continue };

@@ -3,7 +3,7 @@ use crate::declare_rule;
 use crate::model::volume::PersistentVolume;
 use crate::names;
 use crate::path::JsonPath;
-use crate::rule::{Rule, RuleMeta};
+use crate::rule::Rule;
 
 declare_rule! {
     /// ## What it does
@@ -65,10 +65,6 @@ fn message(pv: &PersistentVolume, template: &Template, claim: &str) -> String {
 }
 
 impl Rule for CapacityBelowRequest {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_bundle(&self, check: &BundleCheck<'_>, out: &mut Vec<BundleViolation>) {
         let at = JsonPath::from_keys("spec.capacity.storage");
         let analysis = check.analysis;

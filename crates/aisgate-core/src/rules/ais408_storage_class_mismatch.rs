@@ -4,7 +4,7 @@ use crate::declare_rule;
 use crate::model::volume::PersistentVolume;
 use crate::names;
 use crate::path::JsonPath;
-use crate::rule::{Rule, RuleMeta};
+use crate::rule::Rule;
 
 declare_rule! {
     /// ## What it does
@@ -78,10 +78,6 @@ fn wanted_class<'c>(cluster: &'c Cluster, pv: &PersistentVolume) -> Option<&'c s
 }
 
 impl Rule for StorageClassMismatch {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_bundle(&self, check: &BundleCheck<'_>, out: &mut Vec<BundleViolation>) {
         let analysis = check.analysis;
         for claim in &analysis.claims {

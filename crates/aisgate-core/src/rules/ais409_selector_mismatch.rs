@@ -4,7 +4,7 @@ use crate::model::map::SmallMap;
 use crate::model::volume::PersistentVolume;
 use crate::names;
 use crate::path::JsonPath;
-use crate::rule::{Rule, RuleMeta};
+use crate::rule::Rule;
 
 declare_rule! {
     /// ## What it does
@@ -69,10 +69,6 @@ fn meant_for(pv: &PersistentVolume, cluster: &Cluster, class: &str) -> bool {
 }
 
 impl Rule for SelectorMismatch {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_bundle(&self, check: &BundleCheck<'_>, out: &mut Vec<BundleViolation>) {
         for cluster in &check.analysis.clusters {
             let classes = crate::sort::sorted_set(

@@ -3,7 +3,7 @@ use crate::declare_rule;
 use crate::model::statefulset::HOSTNAME_LABEL;
 use crate::names;
 use crate::path::JsonPath;
-use crate::rule::{Rule, RuleMeta};
+use crate::rule::Rule;
 
 declare_rule! {
     /// ## What it does
@@ -52,10 +52,6 @@ declare_rule! {
 }
 
 impl Rule for PvNodeOutsideSelector {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_bundle(&self, check: &BundleCheck<'_>, out: &mut Vec<BundleViolation>) {
         for (c, cluster) in check.analysis.clusters.iter().enumerate() {
             for id in check.analysis.volumes_meant_for(c, check.context) {

@@ -4,7 +4,7 @@ use crate::model::aistore::Role;
 use crate::model::statefulset::{Flavor, StatefulSet};
 use crate::names;
 use crate::path::JsonPath;
-use crate::rule::{Check, Rule, RuleMeta, Violation};
+use crate::rule::{Check, Rule, Violation};
 
 declare_rule! {
     /// ## What it does
@@ -87,10 +87,6 @@ fn message(key: &str, value: &str, expected: &str, source: &str) -> String {
 }
 
 impl Rule for NodeLabelConvention {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, check: &Check<'_>, out: &mut Vec<Violation>) {
         let AisObject::StatefulSet(sts, workload) = check.object() else { return };
         if workload.flavor != Flavor::LegacyChart {

@@ -3,7 +3,7 @@ use crate::model::AisObject;
 use crate::model::statefulset::Flavor;
 use crate::names;
 use crate::path::JsonPath;
-use crate::rule::{Check, Rule, RuleMeta, Violation};
+use crate::rule::{Check, Rule, Violation};
 
 declare_rule! {
     /// ## What it does
@@ -46,10 +46,6 @@ declare_rule! {
 }
 
 impl Rule for ReleaseNameInvalid {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, check: &Check<'_>, out: &mut Vec<Violation>) {
         let AisObject::StatefulSet(sts, workload) = check.object() else { return };
         if workload.flavor != Flavor::LegacyChart {

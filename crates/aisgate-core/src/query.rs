@@ -47,7 +47,7 @@ pub fn parse(query: &str) -> Result<JpQuery, QueryError> {
     result.map_err(|failure| {
         let (at, message) = match failure {
             Failure::Syntax => (parser.furthest.0, format!("expected {}", parser.furthest.1)),
-            Failure::Invalid(at, message) => (at, message),
+            Failure::Invalid(invalid) => *invalid,
         };
         let column = parser.text.get(..at).map_or(1, |before| before.chars().count() + 1);
         QueryError { column, message }
@@ -55,10 +55,17 @@ pub fn parse(query: &str) -> Result<JpQuery, QueryError> {
 }
 
 /// A syntax failure (backtracked over; the furthest one is reported) or an invalid query
-/// (reported as it is, where it is).
+/// (reported as it is, where it is). The rare second is boxed, so that every `Parsed` result
+/// is small to pass back through `?`.
 enum Failure {
     Syntax,
-    Invalid(usize, String),
+    Invalid(Box<(usize, String)>),
+}
+
+impl Failure {
+    fn invalid(at: usize, message: String) -> Self {
+        Failure::Invalid(Box::new((at, message)))
+    }
 }
 
 type Parsed<T> = Result<T, Failure>;
@@ -135,7 +142,7 @@ impl Parser<'_> {
         self.expect(token, what)?;
         self.depth += 1;
         if self.depth > MAX_NESTING {
-            return Err(Failure::Invalid(at, format!("nested deeper than {MAX_NESTING} brackets and parentheses")));
+            return Err(Failure::invalid(at, format!("nested deeper than {MAX_NESTING} brackets and parentheses")));
         }
         Ok(())
     }
@@ -310,7 +317,7 @@ impl Parser<'_> {
                 return Ok(value);
             }
             if c < ' ' {
-                return Err(Failure::Invalid(
+                return Err(Failure::invalid(
                     self.at,
                     format!("control character U+{:04X} in a string; escape it", u32::from(c)),
                 ));
@@ -462,7 +469,7 @@ impl Parser<'_> {
             if let Comparable::Function(function) = side
                 && !function.is_comparable()
             {
-                return Err(Failure::Invalid(
+                return Err(Failure::invalid(
                     at,
                     format!("{} gives no value to compare; only length, value and count do", name_of(function)),
                 ));
@@ -545,7 +552,7 @@ impl Parser<'_> {
         };
         self.blank();
         self.close(")", "`)`")?;
-        let node_expected = |what: &str| Failure::Invalid(at, format!("count takes the nodes of a query, not {what}"));
+        let node_expected = |what: &str| Failure::invalid(at, format!("count takes the nodes of a query, not {what}"));
         Ok(Some(match (name, first, second) {
             ("search", text, Some(pattern)) => TestFunction::Search(text, pattern),
             ("match", text, Some(pattern)) => TestFunction::Match(text, pattern),
@@ -616,7 +623,7 @@ impl Parser<'_> {
         }
         match text.parse::<f64>() {
             Ok(number) => Ok(Some(Literal::Float(number))),
-            Err(_) => Err(Failure::Invalid(start, format!("`{text}` is not a number"))),
+            Err(_) => Err(Failure::invalid(start, format!("`{text}` is not a number"))),
         }
     }
 
@@ -648,7 +655,7 @@ fn comparable_of(test: Test, at: usize) -> Parsed<Comparable> {
         Test::AbsQuery(query) => singular(query.segments).map(|s| Comparable::SingularQuery(SingularQuery::Root(s))),
     };
     comparable.ok_or_else(|| {
-        Failure::Invalid(at, "only a singular query (names and indexes alone) can be compared".to_owned())
+        Failure::invalid(at, "only a singular query (names and indexes alone) can be compared".to_owned())
     })
 }
 

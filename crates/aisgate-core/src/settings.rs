@@ -478,7 +478,7 @@ impl Settings {
                     }
                 }
             }
-            SettingsError::new(if field.is_empty() { "(root)".to_owned() } else { field }, error.message)
+            SettingsError::new(if field.is_empty() { "(root)".to_owned() } else { field }, error.into_message())
         })?;
         settings.check()?;
         Ok(settings)

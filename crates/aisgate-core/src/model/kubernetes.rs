@@ -92,7 +92,7 @@ mod tests {
 
     fn message<T: FromJson + std::fmt::Debug>(value: &Value) -> String {
         let error = T::read(value).unwrap_err();
-        format!("{}: {}", error.path(), error.message)
+        format!("{}: {}", error.path(), error.message())
     }
 
     /// Each reader agrees with k8s-openapi's serde impl on what it accepts and how it reads it.
@@ -100,7 +100,7 @@ mod tests {
     where
         T: FromJson + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
     {
-        let ours = T::read(value).map_err(|e| e.message);
+        let ours = T::read(value).map_err(ReadError::into_message);
         let serdes = serde_json::from_value::<T>(value.clone()).map_err(|e| e.to_string());
         assert_eq!(ours, serdes, "{value}");
     }
@@ -111,7 +111,7 @@ mod tests {
         Ours: FromJson,
         Theirs: serde::de::DeserializeOwned,
     {
-        let ours = Ours::read(value).map(|_| ()).map_err(|e| e.message);
+        let ours = Ours::read(value).map(|_| ()).map_err(ReadError::into_message);
         let serdes = serde_json::from_value::<Theirs>(value.clone()).map(|_| ()).map_err(|e| e.to_string());
         assert_eq!(ours, serdes, "{value}");
     }

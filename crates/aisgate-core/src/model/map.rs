@@ -145,10 +145,13 @@ mod tests {
         assert_eq!(format!("{map:?}"), r#"{"a": "1", "b": "2", "c": "3"}"#);
         let error = SmallMap::<Box<str>>::read(&json!({"tier": 1})).unwrap_err();
         assert_eq!(
-            format!("{}: {}", error.path(), error.message),
+            format!("{}: {}", error.path(), error.message()),
             "$.tier: invalid type: integer `1`, expected a string"
         );
-        assert_eq!(SmallMap::<Value>::read(&json!([])).unwrap_err().message, "invalid type: sequence, expected a map");
+        assert_eq!(
+            SmallMap::<Value>::read(&json!([])).unwrap_err().into_message(),
+            "invalid type: sequence, expected a map"
+        );
         let unsorted: SmallMap<i32> = [("z", 1), ("a", 2), ("z", 3)].into_iter().collect();
         assert_eq!(unsorted.iter().collect::<Vec<_>>(), [("a", &2), ("z", &3)]);
         assert!(SmallMap::<Value>::default().is_empty());

@@ -161,7 +161,7 @@ pub struct Subject<'a> {
 
 /// Reads a typed view of `value`; a malformed field is refused with its path.
 pub(crate) fn decode_as<T: read::FromJson>(value: &Value) -> Result<T, DecodeError> {
-    T::read(value).map_err(|error| DecodeError::new(error.path(), error.message))
+    T::read(value).map_err(|error| DecodeError::new(error.path(), error.into_message()))
 }
 
 pub(crate) fn text<'v>(value: &'v Value, key: &'static str) -> Result<&'v str, DecodeError> {

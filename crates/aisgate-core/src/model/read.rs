@@ -18,32 +18,48 @@ use serde_json::{Map, Value};
 use crate::path::{JsonPath, Segment};
 
 /// A value that could not be read: the path to it (innermost step first) and serde's message.
+///
+/// Boxed: every reader returns a `Read<T>`, and a result that carries the path and message
+/// inline is copied word by word through each `?`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct ReadError {
+pub(crate) struct ReadError(Box<Failure>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Failure {
     reversed: Vec<Segment>,
-    pub(crate) message: String,
+    message: String,
 }
 
 pub(crate) type Read<T> = Result<T, ReadError>;
 
 impl ReadError {
     pub(crate) fn new(message: String) -> Self {
-        Self { reversed: Vec::new(), message }
+        Self(Box::new(Failure { reversed: Vec::new(), message }))
     }
 
     pub(crate) fn in_key(mut self, key: &str) -> Self {
-        self.reversed.push(Segment::Key(key.to_owned().into()));
+        self.0.reversed.push(Segment::Key(key.to_owned().into()));
         self
     }
 
     fn in_index(mut self, index: usize) -> Self {
-        self.reversed.push(Segment::Index(index));
+        self.0.reversed.push(Segment::Index(index));
         self
+    }
+
+    /// What is wrong, without the path.
+    #[cfg(test)]
+    pub(crate) fn message(&self) -> &str {
+        &self.0.message
+    }
+
+    pub(crate) fn into_message(self) -> String {
+        self.0.message
     }
 
     /// The steps from the root to the offending value.
     pub(crate) fn segments(&self) -> impl Iterator<Item = &Segment> {
-        self.reversed.iter().rev()
+        self.0.reversed.iter().rev()
     }
 
     /// The path as a [`JsonPath`].
@@ -347,7 +363,7 @@ mod tests {
 
     fn message<T: FromJson + std::fmt::Debug>(value: &Value) -> String {
         let error = T::read(value).unwrap_err();
-        format!("{}: {}", error.path(), error.message)
+        format!("{}: {}", error.path(), error.message())
     }
 
     #[test]
@@ -368,7 +384,7 @@ mod tests {
         );
         assert_eq!(message::<SmallMap<String>>(&json!([])), "$: invalid type: sequence, expected a map");
         assert_eq!(
-            variant(&json!("open"), &["ignore", "fail"]).unwrap_err().message,
+            variant(&json!("open"), &["ignore", "fail"]).unwrap_err().into_message(),
             "unknown variant `open`, expected `ignore` or `fail`"
         );
         assert_eq!(one_of(&["a", "b", "c"]), "one of `a`, `b`, `c`");

@@ -340,7 +340,7 @@ mod tests {
         let pinned = |value: &Value| match PvNodeAffinity::read(value) {
             Ok(PvNodeAffinity::Pinned(node)) => Ok(Some(node)),
             Ok(PvNodeAffinity::Other(other)) => Ok(pinned_of(&other).map(str::to_owned)),
-            Err(error) => Err(format!("{}: {}", error.path(), error.message)),
+            Err(error) => Err(format!("{}: {}", error.path(), error.message())),
         };
         let written = affinity(json!({"matchExpressions": [expression]}));
         assert_eq!(pinned_as_written(&written), Some("n1"));

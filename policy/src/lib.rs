@@ -9,7 +9,6 @@
 // A panic traps the module and the API server reports "internal server error".
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
-use std::borrow::Cow;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -20,10 +19,11 @@ use kubewarden_policy_sdk::host_capabilities::kubernetes::{ListAllResourcesReque
 use kubewarden_policy_sdk::response::ValidationResponse;
 use kubewarden_policy_sdk::settings::SettingsValidationResponse;
 use kubewarden_policy_sdk::wapc_guest::{self as guest, CallResult};
-use serde::Deserialize;
 use serde_json::Value;
 
 mod arena;
+
+use aisgate_policy_io::{Level, Payload, answer, json_of, read_payload, utf8};
 
 /// Registers the waPC functions policy-server calls.
 #[expect(unsafe_code, reason = "the waPC host calls this exported symbol by name")]
@@ -32,256 +32,6 @@ pub extern "C" fn wapc_init() {
     guest::register_function("validate", validate);
     guest::register_function("validate_settings", validate_settings);
     guest::register_function("protocol_version", kubewarden_policy_sdk::protocol_version_guest);
-}
-
-/// The parts of a `validate` payload the policy reads: the settings (raw JSON, so that every
-/// settings error is ours to word) and the fields of the AdmissionRequest named as in the
-/// SDK's type of the same name, so messages are the same. The SDK's type also builds
-/// `userInfo` (a `HashSet`), `options` and the request kinds, which the policy never reads.
-/// The strings are borrowed from the payload unless they hold escapes.
-#[derive(Default)]
-struct Payload<'a> {
-    settings: Value,
-    // `uid` is checked to be a string (an API server always sends one) and not kept.
-    /// `kind.kind`.
-    kind: Cow<'a, str>,
-    name: Cow<'a, str>,
-    namespace: Cow<'a, str>,
-    operation: Cow<'a, str>,
-    object: Value,
-    old_object: Value,
-}
-
-/// Reads a JSON string without copying it when it has no escapes.
-struct Text;
-
-impl<'de> serde::de::DeserializeSeed<'de> for Text {
-    type Value = Cow<'de, str>;
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_str(self)
-    }
-}
-
-impl<'de> serde::de::Visitor<'de> for Text {
-    type Value = Cow<'de, str>;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a string")
-    }
-
-    fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Self::Value, E> {
-        Ok(Cow::Borrowed(text))
-    }
-
-    fn visit_str<E>(self, text: &str) -> Result<Self::Value, E> {
-        Ok(Cow::Owned(text.to_owned()))
-    }
-}
-
-/// Reads a payload in one pass, without serde's derived code (a deserializer per struct,
-/// about 9 KB of the module): one visitor for the three levels of the payload, the request
-/// and its `kind`, filling one [`Payload`]. Unknown fields are skipped unread; duplicate and
-/// missing fields, wrong types and JSON arrays in place of objects are refused or read as
-/// serde's derived code would (the messages are the same; an array in place of the request
-/// or its kind is refused).
-struct Reader<'p, 'a> {
-    level: Level,
-    payload: &'p mut Payload<'a>,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Level {
-    /// `{"request": ..., "settings": ...}`.
-    Payload,
-    /// Only the settings of a payload (the request is skipped, not built): read before the
-    /// request when the payload is over the default size limit, as settings may raise it.
-    SettingsOnly,
-    Request,
-    /// The request's `kind`: `{"group", "version", "kind"}`.
-    Kind,
-}
-
-/// The fields read at every level, in one enum so that serde instantiates one key reader.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Field {
-    Request,
-    Settings,
-    Uid,
-    Kind,
-    Name,
-    Namespace,
-    Operation,
-    Object,
-    OldObject,
-    Other,
-}
-
-impl<'de> Deserialize<'de> for Field {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Names;
-        impl serde::de::Visitor<'_> for Names {
-            type Value = Field;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("field identifier")
-            }
-            fn visit_str<E>(self, name: &str) -> Result<Field, E> {
-                Ok(match name {
-                    "request" => Field::Request,
-                    "settings" => Field::Settings,
-                    "uid" => Field::Uid,
-                    "kind" => Field::Kind,
-                    "name" => Field::Name,
-                    "namespace" => Field::Namespace,
-                    "operation" => Field::Operation,
-                    "object" => Field::Object,
-                    "oldObject" | "old_object" => Field::OldObject,
-                    _ => Field::Other,
-                })
-            }
-        }
-        deserializer.deserialize_identifier(Names)
-    }
-}
-
-impl Field {
-    /// The field as named in messages (duplicate field `object`).
-    fn name(self) -> &'static str {
-        match self {
-            Field::Request => "request",
-            Field::Settings => "settings",
-            Field::Uid => "uid",
-            Field::Kind => "kind",
-            Field::Name => "name",
-            Field::Namespace => "namespace",
-            Field::Operation => "operation",
-            Field::Object => "object",
-            Field::OldObject => "old_object",
-            Field::Other => "",
-        }
-    }
-
-    /// Whether the field belongs to `level` (others are skipped).
-    fn read_at(self, level: Level) -> bool {
-        match level {
-            Level::Payload | Level::SettingsOnly => matches!(self, Field::Request | Field::Settings),
-            Level::Request => !matches!(self, Field::Request | Field::Settings | Field::Other),
-            Level::Kind => self == Field::Kind,
-        }
-    }
-}
-
-impl<'de> serde::de::DeserializeSeed<'de> for Reader<'_, 'de> {
-    type Value = ();
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_struct("", &[], self)
-    }
-}
-
-impl<'de> serde::de::Visitor<'de> for Reader<'_, 'de> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self.level {
-            Level::Payload | Level::SettingsOnly => "struct ValidationPayload",
-            Level::Request => "struct KubernetesAdmissionRequest",
-            Level::Kind => "struct GroupVersionKind",
-        })
-    }
-
-    /// An array in place of an object, read by position as serde's derived code does (only
-    /// the payload's two fields: a request in an array is refused by its own reader).
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        if !matches!(self.level, Level::Payload | Level::SettingsOnly) {
-            return Err(serde::de::Error::invalid_type(serde::de::Unexpected::Seq, &self));
-        }
-        let request = Reader { level: Level::Request, payload: &mut *self.payload };
-        let read = if self.level == Level::Payload {
-            seq.next_element_seed(request)?
-        } else {
-            seq.next_element::<serde::de::IgnoredAny>()?.map(|_| ())
-        };
-        if read.is_none() {
-            return Err(serde::de::Error::invalid_length(0, &self));
-        }
-        if let Some(settings) = seq.next_element()? {
-            self.payload.settings = settings;
-        }
-        Ok(())
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let level = self.level;
-        let payload = self.payload;
-        let mut seen = 0_u16;
-        while let Some(field) = map.next_key::<Field>()? {
-            if !field.read_at(level) {
-                map.next_value::<serde::de::IgnoredAny>()?;
-                continue;
-            }
-            let bit = 1 << field as u16;
-            if seen & bit != 0 {
-                return Err(serde::de::Error::duplicate_field(field.name()));
-            }
-            seen |= bit;
-            match (level, field) {
-                (Level::Payload, Field::Request) => {
-                    map.next_value_seed(Reader { level: Level::Request, payload: &mut *payload })?;
-                }
-                (Level::Request, Field::Kind) => {
-                    map.next_value_seed(Reader { level: Level::Kind, payload: &mut *payload })?;
-                }
-                (Level::Request, Field::Uid) => {
-                    map.next_value_seed(Text)?;
-                }
-                (_, Field::Settings) => payload.settings = map.next_value()?,
-                (_, Field::Kind) => payload.kind = map.next_value_seed(Text)?,
-                (_, Field::Name) => payload.name = map.next_value_seed(Text)?,
-                (_, Field::Namespace) => payload.namespace = map.next_value_seed(Text)?,
-                (_, Field::Operation) => payload.operation = map.next_value_seed(Text)?,
-                (_, Field::Object) => payload.object = map.next_value()?,
-                (_, Field::OldObject) => payload.old_object = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        if matches!(level, Level::Payload | Level::SettingsOnly) && seen & (1 << Field::Request as u16) == 0 {
-            return Err(serde::de::Error::missing_field("request"));
-        }
-        Ok(())
-    }
-}
-
-/// `bytes` as text, checked as UTF-8 in one pass. The policy reads JSON from text, not bytes:
-/// `serde_json`'s reader of bytes checks each string on its own (a target StatefulSet's
-/// `validate` took 1.6 us longer), and one reader keeps one copy of `serde_json`'s parser.
-fn utf8(bytes: &[u8]) -> Result<&str, serde_json::Error> {
-    std::str::from_utf8(bytes).map_err(|e| {
-        let before = bytes.get(..e.valid_up_to()).unwrap_or_default();
-        // Counted as serde_json counts its positions: lines and bytes from 1.
-        let (line, line_start) = (before.iter().enumerate())
-            .filter(|&(_, &b)| b == b'\n')
-            .fold((1, 0), |(line, _), (at, _)| (line + 1, at + 1));
-        let column = before.len() - line_start + 1;
-        <serde_json::Error as serde::de::Error>::custom(format_args!("invalid UTF-8 at line {line} column {column}"))
-    })
-}
-
-/// JSON read from `bytes` (see [`utf8`]).
-fn json_of(bytes: &[u8]) -> Result<Value, serde_json::Error> {
-    serde_json::from_str(utf8(bytes)?)
-}
-
-/// Reads a `validate` payload (with `level` [`Level::SettingsOnly`], only its settings).
-fn read_payload(text: &str, level: Level) -> Result<Payload<'_>, serde_json::Error> {
-    use serde::de::DeserializeSeed as _;
-    let mut payload = Payload::default();
-    let mut deserializer = serde_json::Deserializer::from_str(text);
-    Reader { level, payload: &mut payload }.deserialize(&mut deserializer)?;
-    deserializer.end()?;
-    Ok(payload)
 }
 
 /// The request size guard: `Some(rejection)` when `size` is over `limit`.
@@ -347,7 +97,7 @@ fn engine_for(settings: &Value) -> Result<Rc<Engine>, SettingsError> {
 }
 
 fn respond(response: &ValidationResponse) -> CallResult {
-    Ok(serde_json::to_vec(response)?)
+    Ok(answer(response)?)
 }
 
 fn reject(message: String, warnings: Vec<String>) -> ValidationResponse {
@@ -609,20 +359,4 @@ pub fn check_settings(payload: &[u8]) -> SettingsValidationResponse {
 /// waPC `validate_settings`.
 pub fn validate_settings(payload: &[u8]) -> CallResult {
     Ok(serde_json::to_vec(&check_settings(payload))?)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A payload that is not UTF-8 is refused at the first bad byte, counted as `serde_json`
-    /// counts positions (the single-line case is a snapshot in `tests/tests/bad_input.rs`).
-    #[test]
-    fn bytes_that_are_not_utf8_are_placed_by_line_and_column() {
-        let message = |bytes: &[u8]| utf8(bytes).unwrap_err().to_string();
-        assert_eq!(message(b"{\"a\": \"\xff\"}"), "invalid UTF-8 at line 1 column 8");
-        assert_eq!(message(b"{\n  \"a\": \"\xff\"}"), "invalid UTF-8 at line 2 column 9");
-        assert_eq!(message(b"{\n\n\xc3"), "invalid UTF-8 at line 3 column 1");
-        assert_eq!(utf8(b"{\"a\": \"\xc3\xa4\"}").unwrap(), "{\"a\": \"ä\"}");
-    }
 }

@@ -258,8 +258,8 @@ pub fn evaluate_with(payload: &[u8], lookup: &dyn ClusterLookup) -> ValidationRe
 }
 
 /// [`evaluate_with`] on a payload read.
-fn evaluate_request(payload: &Payload<'_>, size: usize, lookup: &dyn ClusterLookup) -> ValidationResponse {
-    let engine = match engine_for(&payload.settings) {
+fn evaluate_request(request: &Payload<'_>, size: usize, lookup: &dyn ClusterLookup) -> ValidationResponse {
+    let engine = match engine_for(&request.settings) {
         Ok(engine) => engine,
         Err(error) => return reject(format!("aisgate: invalid {error}"), Vec::new()),
     };
@@ -267,7 +267,6 @@ fn evaluate_request(payload: &Payload<'_>, size: usize, lookup: &dyn ClusterLook
     if let Some(rejection) = oversized(size, engine.settings().limits.max_request_bytes) {
         return rejection;
     }
-    let request = payload;
     let operation = match &*request.operation {
         "CREATE" => Operation::Create,
         "UPDATE" => Operation::Update,

@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use crate::finding::Severity;
 use crate::model::affinity::LabelSelector;
-use crate::model::read::{FromJson, Read, Shape, fields, read_struct, set_with, variant};
+use crate::model::read::{FromJson, Read, Shape, fields, read_struct, variant};
 use crate::path::Segment;
 use crate::registry;
 
@@ -360,15 +360,10 @@ impl RuleLevels {
 impl FromJson for RuleLevels {
     fn read(value: &Value) -> Read<Self> {
         let mut levels = Vec::new();
-        fields(
-            value,
-            "a map",
-            Shape::Kubernetes,
-            &mut set_with(|key, value| {
-                levels.push((key.to_owned(), RuleLevel::read(value)?));
-                Ok(true)
-            }),
-        )?;
+        fields(value, "a map", Shape::Kubernetes, &mut |key: &str, value: &Value| -> Read<bool> {
+            levels.push((key.to_owned(), RuleLevel::read(value)?));
+            Ok(true)
+        })?;
         Ok(RuleLevels(levels))
     }
 }

@@ -259,17 +259,10 @@ pub(crate) trait SetField {
     fn set(&mut self, key: &str, value: &Value) -> Read<bool>;
 }
 
-/// A closure as a [`SetField`].
-pub(crate) struct SetWith<F>(F);
-
-impl<F: FnMut(&str, &Value) -> Read<bool>> SetField for SetWith<F> {
+impl<F: FnMut(&str, &Value) -> Read<bool>> SetField for F {
     fn set(&mut self, key: &str, value: &Value) -> Read<bool> {
-        (self.0)(key, value)
+        self(key, value)
     }
-}
-
-pub(crate) fn set_with<F: FnMut(&str, &Value) -> Read<bool>>(set: F) -> SetWith<F> {
-    SetWith(set)
 }
 
 /// Reads the entries of the struct `value` (named `expecting` in messages) with `set`, which
@@ -312,13 +305,13 @@ macro_rules! read_struct {
                     value,
                     $expecting,
                     $crate::model::read::Shape::Derived { fields: &[$($key),*], deny_unknown },
-                    &mut $crate::model::read::set_with(|key, value| {
+                    &mut |key: &str, value: &serde_json::Value| -> $crate::model::read::Read<bool> {
                         match key {
                             $($key => out.$field = $crate::model::read::FromJson::read(value)?,)*
                             _ => return Ok(false),
                         }
                         Ok(true)
-                    }),
+                    },
                 )?;
                 Ok(out)
             }
@@ -332,13 +325,13 @@ macro_rules! read_struct {
                     value,
                     $expecting,
                     $crate::model::read::Shape::Kubernetes,
-                    &mut $crate::model::read::set_with(|key, value| {
+                    &mut |key: &str, value: &serde_json::Value| -> $crate::model::read::Read<bool> {
                         match key {
                             $($key => read_struct!(@set out.$field, value $(, $plain)?),)*
                             _ => return Ok(false),
                         }
                         Ok(true)
-                    }),
+                    },
                 )?;
                 Ok(out)
             }

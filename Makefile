@@ -44,7 +44,7 @@ lint: ## Clippy, host and wasm
 
 .PHONY: e2e-tests
 e2e-tests: policy.wasm ## Run policy.wasm in a waPC host as policy-server does: fixtures, annotation, deploy samples
-	AISGATE_POLICY_WASM=$(CURDIR)/policy.wasm $(CARGO) test $(CARGO_FLAGS) -p aisgate-tests --test policy --test annotation --test deploy
+	AISGATE_POLICY_WASM=$(CURDIR)/policy.wasm $(CARGO) test $(CARGO_FLAGS) -p aisgate-tests --test integration -- policy:: annotation:: deploy::
 
 .PHONY: test
 test: ## Everything CI runs (scripts/test)

@@ -96,10 +96,6 @@ fn engine_for(settings: &Value) -> Result<Rc<Engine>, SettingsError> {
     })
 }
 
-fn respond(response: &ValidationResponse) -> CallResult {
-    Ok(answer(response)?)
-}
-
 fn reject(message: String, warnings: Vec<String>) -> ValidationResponse {
     ValidationResponse {
         accepted: false,
@@ -340,7 +336,7 @@ fn evaluate_request(request: &Payload<'_>, size: usize, lookup: &dyn ClusterLook
 
 /// waPC `validate`.
 pub fn validate(payload: &[u8]) -> CallResult {
-    respond(&evaluate(payload))
+    Ok(answer(&evaluate(payload))?)
 }
 
 /// Checks settings (the `validate_settings` payload).

@@ -27,6 +27,17 @@ pub fn policy_wasm() -> &'static [u8] {
     })
 }
 
+thread_local! {
+    static SHARED_HOST: PolicyHost = PolicyHost::new(policy_wasm(), Cluster::default());
+}
+
+/// Runs `f` with this test thread's instance of the shipped module, whose cluster is empty
+/// and never replayed: compiled once per thread (a waPC instance is not `Send`: one per
+/// thread, as one per policy-server worker) and shared by the tests that need no cluster.
+pub fn with_policy<T>(f: impl FnOnce(&PolicyHost) -> T) -> T {
+    SHARED_HOST.with(f)
+}
+
 /// Kubernetes objects the host serves to `kubernetes/*` lookups, by (apiVersion, kind): a
 /// replayed cluster. Lookups of a kind in `failing` fail as an unreachable API server would.
 #[derive(Debug, Clone, Default)]

@@ -8,12 +8,8 @@ use std::path::{Path, PathBuf};
 use aisgate_core::{Engine, Settings};
 use aisgate_lint::{Limits, source};
 use aisgate_tests::fixtures::{repo_root, today};
-use aisgate_tests::wapc_host::{Cluster, PolicyHost, admission_request, policy_wasm};
+use aisgate_tests::wapc_host::{admission_request, with_policy};
 use serde_json::{Value, json};
-
-thread_local! {
-    static HOST: PolicyHost = PolicyHost::new(policy_wasm(), Cluster::default());
-}
 
 fn cases(kind: &str) -> Vec<PathBuf> {
     let dir = repo_root().join("tests/bad-input").join(kind);
@@ -28,7 +24,7 @@ fn stem(path: &Path) -> String {
 
 /// `validate` in the wasm module; the same answer natively.
 fn validate(payload: &[u8]) -> Value {
-    let answer = HOST.with(|host| host.call_raw("validate", payload)).unwrap_or_else(|e| panic!("trapped: {e}"));
+    let answer = with_policy(|host| host.call_raw("validate", payload)).unwrap_or_else(|e| panic!("trapped: {e}"));
     let native = serde_json::to_value(aisgate_policy::evaluate(payload)).unwrap();
     assert_eq!(answer, native, "wasm and native answers differ");
     answer
@@ -102,7 +98,8 @@ fn bad_settings_are_refused_by_validate_settings_and_validate() {
         } else {
             let settings = parsed.documents.into_iter().next().map(|d| d.value).unwrap_or_default();
             let verdict =
-                HOST.with(|host| host.call_raw("validate_settings", &serde_json::to_vec(&settings).unwrap())).unwrap();
+                with_policy(|host| host.call_raw("validate_settings", &serde_json::to_vec(&settings).unwrap()))
+                    .unwrap();
             assert_eq!(verdict["valid"], json!(false), "{name}: {verdict}");
             let message = verdict["message"].as_str().unwrap().to_owned();
             assert!(message.starts_with("settings: "), "{name}: {message}");

@@ -8,17 +8,8 @@
 use aisgate_core::engine::FixScope;
 use aisgate_core::{Engine, Operation, Severity};
 use aisgate_tests::fixtures::{Fixture, all_fixtures, today};
-use aisgate_tests::wapc_host::{Cluster, PolicyHost, admission_request, patch_for, policy_wasm};
+use aisgate_tests::wapc_host::{admission_request, patch_for, with_policy};
 use serde_json::{Value, json};
-
-thread_local! {
-    // A waPC instance is not Send: one per test thread, like one per policy-server worker.
-    static HOST: PolicyHost = PolicyHost::new(policy_wasm(), Cluster::default());
-}
-
-fn with_host<T>(f: impl FnOnce(&PolicyHost) -> T) -> T {
-    HOST.with(f)
-}
 
 fn operation_of(old: Option<&Value>) -> &'static str {
     if old.is_some() { "UPDATE" } else { "CREATE" }
@@ -41,7 +32,7 @@ fn pointer(path: &aisgate_core::JsonPath) -> String {
 
 #[test]
 fn protocol_version_is_v1() {
-    let answer = with_host(|h| h.call_raw("protocol_version", b"").unwrap());
+    let answer = with_policy(|h| h.call_raw("protocol_version", b"").unwrap());
     assert_eq!(answer, json!("v1"));
 }
 
@@ -53,7 +44,7 @@ fn every_fixture_through_the_wasm_module_matches_the_engine() {
         for object in &fixture.objects {
             let name = format!("{} ({})", fixture.name, object.label);
             let request = admission_request(operation_of(object.old.as_ref()), &object.value, object.old.as_ref());
-            let response = with_host(|h| h.validate(&request, &settings));
+            let response = with_policy(|h| h.validate(&request, &settings));
 
             // Same code, natively: the wasm build changes nothing.
             let payload = serde_json::to_vec(&json!({"request": request, "settings": settings})).unwrap();
@@ -118,7 +109,7 @@ fn every_fixture_through_the_wasm_module_matches_the_engine() {
                     );
                 }
                 let again = admission_request(operation_of(object.old.as_ref()), &patched, object.old.as_ref());
-                let second = with_host(|h| h.validate(&again, &settings));
+                let second = with_policy(|h| h.validate(&again, &settings));
                 assert!(
                     second["mutated_object"].is_null(),
                     "{name}: mutating the mutated object changed it again: {second}"
@@ -140,7 +131,7 @@ fn fields_unknown_to_k8s_openapi_survive_mutation() {
             "nodeAffinity": {"required": {"nodeSelectorTerms": [{"matchExpressions": [{"key": "kubernetes.io/hostname", "operator": "In", "values": ["node1"]}]}]}}
         }
     });
-    let response = with_host(|h| h.validate(&admission_request("CREATE", &pv, None), &json!({})));
+    let response = with_policy(|h| h.validate(&admission_request("CREATE", &pv, None), &json!({})));
     assert_eq!(response["accepted"], json!(true), "{response}");
     let mut expected = pv.clone();
     expected["spec"]["persistentVolumeReclaimPolicy"] = json!("Retain");
@@ -165,7 +156,7 @@ fn mutation_switched_off_rejects_instead() {
                  "nodeAffinity": {"required": {"nodeSelectorTerms": [{"matchExpressions": [{"key": "kubernetes.io/hostname", "operator": "In", "values": ["n1"]}]}]}}}
     });
     let settings = json!({"mutations": {"retainReclaimPolicy": false}});
-    let response = with_host(|h| h.validate(&admission_request("CREATE", &pv, None), &settings));
+    let response = with_policy(|h| h.validate(&admission_request("CREATE", &pv, None), &settings));
     assert_eq!(response["accepted"], json!(false));
     assert_eq!(
         response["message"],
@@ -174,7 +165,7 @@ fn mutation_switched_off_rejects_instead() {
         )
     );
     // On UPDATE the reclaim policy is not rewritten (create-only fix): the request is judged as is.
-    let response = with_host(|h| h.validate(&admission_request("UPDATE", &pv, Some(&pv)), &json!({})));
+    let response = with_policy(|h| h.validate(&admission_request("UPDATE", &pv, Some(&pv)), &json!({})));
     assert_eq!(response["accepted"], json!(false));
     assert!(response["mutated_object"].is_null());
 }
@@ -201,10 +192,10 @@ fn settings_accepted_and_refused() {
         ),
     ];
     for (settings, expected) in cases {
-        let answer = with_host(|h| h.call("validate_settings", &settings));
+        let answer = with_policy(|h| h.call("validate_settings", &settings));
         assert_eq!(answer, expected, "{settings}");
     }
-    let answer = with_host(|h| h.call_raw("validate_settings", b"{not json").unwrap());
+    let answer = with_policy(|h| h.call_raw("validate_settings", b"{not json").unwrap());
     assert_eq!(answer["valid"], json!(false));
     assert!(answer["message"].as_str().unwrap().starts_with("settings are not JSON: "), "{answer}");
 }
@@ -230,7 +221,7 @@ fn malformed_requests_are_rejected_with_a_reason_never_a_trap() {
         ),
     ];
     for (payload, message) in cases {
-        let answer = with_host(|h| h.call_raw("validate", &payload)).unwrap_or_else(|e| panic!("trapped: {e}"));
+        let answer = with_policy(|h| h.call_raw("validate", &payload)).unwrap_or_else(|e| panic!("trapped: {e}"));
         assert_eq!(answer["accepted"], json!(false), "{answer}");
         assert_eq!(answer["message"], json!(message));
     }
@@ -238,7 +229,7 @@ fn malformed_requests_are_rejected_with_a_reason_never_a_trap() {
     let mut request = admission_request("CREATE", &json!({"apiVersion": "v1", "kind": "PersistentVolume"}), None);
     request["object"] = json!([1, 2]);
     request["name"] = json!("pv1");
-    let answer = with_host(|h| h.validate(&request, &json!({})));
+    let answer = with_policy(|h| h.validate(&request, &json!({})));
     assert_eq!(
         answer["message"],
         json!("aisgate: cannot read PersistentVolume pv1: $: expected a Kubernetes object (a JSON object)")
@@ -254,11 +245,11 @@ fn delete_and_foreign_objects_are_accepted_untouched() {
     );
     request["object"] = Value::Null;
     let accepted = json!({"accepted": true, "message": null, "code": null, "mutated_object": null, "audit_annotations": null, "warnings": null});
-    assert_eq!(with_host(|h| h.validate(&request, &json!({}))), accepted);
+    assert_eq!(with_policy(|h| h.validate(&request, &json!({}))), accepted);
     // A PV with a Delete policy that is not an AIS volume is none of aisgate's business.
     let pv = json!({"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": "pg-data"},
         "spec": {"storageClassName": "standard", "persistentVolumeReclaimPolicy": "Delete", "capacity": {"storage": "10Gi"}}});
-    assert_eq!(with_host(|h| h.validate(&admission_request("CREATE", &pv, None), &json!({}))), accepted);
+    assert_eq!(with_policy(|h| h.validate(&admission_request("CREATE", &pv, None), &json!({}))), accepted);
 }
 
 #[test]
@@ -266,16 +257,16 @@ fn annotations_on_the_object_cannot_exempt_it() {
     let pv = json!({"apiVersion": "v1", "kind": "PersistentVolume",
         "metadata": {"name": "pv1", "annotations": {"aisgate.io/ignore": "AIS201,pv-without-node-affinity", "aisgate.io/ignore-reason": "trust me"}},
         "spec": {"storageClassName": "ais-local-storage", "capacity": {"storage": "1Ti"}, "accessModes": ["ReadWriteOnce"], "hostPath": {"path": "/ais/sdb"}}});
-    let answer = with_host(|h| h.validate(&admission_request("CREATE", &pv, None), &json!({})));
+    let answer = with_policy(|h| h.validate(&admission_request("CREATE", &pv, None), &json!({})));
     assert_eq!(answer["accepted"], json!(false));
     assert!(answer["message"].as_str().unwrap().contains("AIS201 pv-without-node-affinity"), "{answer}");
     // Settings can.
     let settings =
         json!({"exemptions": [{"rules": ["AIS201"], "names": ["pv*"], "reason": "lab node", "expires": "2099-12-31"}]});
-    let answer = with_host(|h| h.validate(&admission_request("CREATE", &pv, None), &settings));
+    let answer = with_policy(|h| h.validate(&admission_request("CREATE", &pv, None), &settings));
     assert_eq!(answer["accepted"], json!(true), "{answer}");
     // An expired exemption does not.
     let settings = json!({"exemptions": [{"rules": ["AIS201"], "reason": "lab node", "expires": "2020-01-01"}]});
-    let answer = with_host(|h| h.validate(&admission_request("CREATE", &pv, None), &settings));
+    let answer = with_policy(|h| h.validate(&admission_request("CREATE", &pv, None), &settings));
     assert_eq!(answer["accepted"], json!(false));
 }

@@ -14,14 +14,10 @@ use aisgate_core::path::Segment;
 use aisgate_core::{Engine, JsonPath, Operation, Settings, Severity};
 use aisgate_lint::{Input, Limits};
 use aisgate_tests::fixtures::today;
-use aisgate_tests::wapc_host::{Cluster, PolicyHost, admission_request, policy_wasm};
+use aisgate_tests::wapc_host::{admission_request, with_policy};
 use proptest::prelude::*;
 use proptest::sample::select;
 use serde_json::{Map, Value, json};
-
-thread_local! {
-    static HOST: PolicyHost = PolicyHost::new(policy_wasm(), Cluster::default());
-}
 
 /// Cases per property unless `PROPTEST_CASES` says otherwise.
 const CASES: u32 = 1000;
@@ -561,7 +557,7 @@ fn check_front_doors(generated: &Generated) -> Result<(), TestCaseError> {
         serde_json::to_vec(&json!({"request": admission_request("CREATE", object, None), "settings": settings}))
             .unwrap();
     let native = serde_json::to_value(aisgate_policy::evaluate(&payload)).unwrap();
-    let wasm = HOST.with(|host| host.call_raw("validate", &payload)).map_err(TestCaseError::fail)?;
+    let wasm = with_policy(|host| host.call_raw("validate", &payload)).map_err(TestCaseError::fail)?;
     prop_assert_eq!(&wasm, &native, "the compiled policy and the native code differ");
 
     match engine_result {

@@ -1,43 +1,47 @@
-//! The admission request's JSON tree, built in one region that is reset after the request.
+//! The memory of one admission request, in one region that is reset after the request.
 //!
-//! Reading a request builds a tree of small allocations (a B-tree node per JSON object, a
-//! `String` per key and per string) that all live exactly as long as the request. With the
-//! module's allocator (wasi-libc's dlmalloc) building the tree and then freeing it node by
-//! node took about 5 of the 41 us of a target StatefulSet's `validate` (docs/performance.md).
-//! Here the tree is bumped into one region and the region is reset at the end of the request:
-//! no free list is searched, and nothing is freed node by node.
+//! Answering a request allocates many small blocks that all live exactly as long as the
+//! request: the JSON tree of the payload (a B-tree node per object, a `String` per key and
+//! string), the typed view the rules read, the findings and their messages. With the module's
+//! allocator (wasi-libc's dlmalloc) each was searched for in a free list and freed one by one
+//! again. Here they are bumped into one region, and the region is reset when the answer is
+//! written: nothing is looked for, and nothing is freed block by block (docs/performance.md:
+//! the tree alone in the region took a target StatefulSet from 41 to 36 us; the whole request,
+//! a PVC 6.4 -> 5.4 us and the StatefulSet 29.8 -> 23.8 us).
 //!
-//! Only what the `build` function of [`with_request`] allocates goes into the region; every
-//! other allocation (settings, findings, the answer, a fixed object) is the allocator's as
-//! before, and a block allocated outside the region never moves into it. When the region is
-//! full, allocations fall back to the allocator (correct, only slower) and the next request
-//! gets a region twice as large. The region is sized by the request, so that a fresh instance
-//! (policy-server's per-request path) takes no more memory than its request needs, and never
-//! grows past [`MAX_REGION`]: a policy-server instance keeps at most that much between
-//! requests.
+//! Two kinds of allocation must outlive the request and are made [`outside`] the region: the
+//! engine cached for the settings, and the answer's bytes, which the host reads after
+//! `validate` returns. A block allocated outside the region never moves into it (a `realloc`
+//! keeps it outside). When the region is full, allocations fall back to the allocator
+//! (correct, only slower) and the next request gets a region twice as large. The region is
+//! sized by the request, so that a fresh instance (policy-server's per-request path) touches
+//! no more memory than its request needs, and never grows past [`MAX_REGION`]: a
+//! policy-server instance keeps at most that much between requests.
 //!
 //! Compiled only into the module (`wasm32-wasip1` has one thread); natively [`with_request`]
-//! simply builds, uses and drops.
+//! simply builds, answers and drops, and [`outside`] just calls its function.
 
-/// Bytes of tree per byte of request, to size the region for a request: reading a PVC's
-/// request (739 bytes) builds 2.8 KB of tree, a target StatefulSet's (3 KB) 22.6 KB.
+/// Bytes allocated per byte of request, to size the region for a request. Measured natively
+/// (64-bit; the module's pointers are half as wide): a PVC's request (739 bytes) allocates
+/// 5.2 KB, a target StatefulSet's (3 KB) 44 KB and with its host port stripped 93 KB.
 #[cfg_attr(not(all(target_family = "wasm", not(target_feature = "atomics"))), expect(dead_code))]
-const TREE_PER_REQUEST_BYTE: usize = 10;
+const REGION_PER_REQUEST_BYTE: usize = 24;
 
-/// The largest region kept between requests (bytes): the tree of a 130 - 300 KB request.
+/// The largest region kept between requests (bytes): what a 40 - 100 KB request allocates.
 #[cfg_attr(not(all(target_family = "wasm", not(target_feature = "atomics"))), expect(dead_code))]
 const MAX_REGION: usize = 1 << 20;
 
-/// Runs `build` (reading a request of `request_bytes`) with its allocations in the request
-/// region, then `answer` on what it built; the region is then reset, and what `build`
-/// returned forgotten (or dropped, when some of it had to be allocated outside the region).
+/// Runs `build` (reading a request of `request_bytes`), then `answer` on what it built, with
+/// every allocation of both in the request's region; the region is then reset, and what
+/// `build` returned forgotten (or dropped, when some of it had to be allocated outside the
+/// region).
 ///
 /// # Safety
 ///
-/// Every allocation `build` makes and does not free must be owned by its result: nothing it
-/// allocates may be kept anywhere else (a cache, a static), as the region is reused after
-/// `answer` returns. `answer` only borrows the result, and what it returns cannot borrow it.
-#[expect(unsafe_code, reason = "the caller vouches that `build` keeps nothing it allocates")]
+/// Nothing allocated while `build` and `answer` run may be used after `answer` returns: what
+/// must outlive the request (a cache, what `answer` returns) is allocated in [`outside`].
+/// `answer` only borrows what `build` returned.
+#[expect(unsafe_code, reason = "the caller vouches that nothing allocated in the region outlives the request")]
 pub unsafe fn with_request<T, R>(request_bytes: usize, build: impl FnOnce() -> T, answer: impl FnOnce(&T) -> R) -> R {
     #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
     {
@@ -50,13 +54,26 @@ pub unsafe fn with_request<T, R>(request_bytes: usize, build: impl FnOnce() -> T
     }
 }
 
+/// Runs `make` with its allocations outside the request's region: for what outlives the
+/// request.
+pub fn outside<R>(make: impl FnOnce() -> R) -> R {
+    #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+    {
+        region::outside(make)
+    }
+    #[cfg(not(all(target_family = "wasm", not(target_feature = "atomics"))))]
+    {
+        make()
+    }
+}
+
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
 #[expect(unsafe_code, reason = "a global allocator")]
 mod region {
     use std::alloc::{GlobalAlloc, Layout, System};
     use std::cell::Cell;
 
-    use super::{MAX_REGION, TREE_PER_REQUEST_BYTE};
+    use super::{MAX_REGION, REGION_PER_REQUEST_BYTE};
 
     /// The region: `[start, end)` from the allocator, bumped from `next` while `active`.
     struct Region {
@@ -82,7 +99,7 @@ mod region {
         overflowed: Cell::new(false),
     };
 
-    /// The module's allocator: the region's while a request is built, the system's otherwise.
+    /// The module's allocator: the region's while a request is answered, the system's otherwise.
     struct RequestAllocator;
 
     #[global_allocator]
@@ -112,7 +129,7 @@ mod region {
         fn prepare(&self, request_bytes: usize) {
             let size = self.end.get() - self.start.get();
             let wanted = request_bytes
-                .saturating_mul(TREE_PER_REQUEST_BYTE)
+                .saturating_mul(REGION_PER_REQUEST_BYTE)
                 .max(if self.overflowed.get() { size.saturating_mul(2) } else { size })
                 .min(MAX_REGION)
                 .next_multiple_of(4096);
@@ -184,6 +201,13 @@ mod region {
         }
     }
 
+    pub(super) fn outside<R>(make: impl FnOnce() -> R) -> R {
+        let active = REGION.active.replace(false);
+        let kept = make();
+        REGION.active.set(active);
+        kept
+    }
+
     pub(super) fn with_request<T, R>(
         request_bytes: usize,
         build: impl FnOnce() -> T,
@@ -197,8 +221,8 @@ mod region {
         REGION.prepare(request_bytes);
         REGION.active.set(true);
         let tree = build();
-        REGION.active.set(false);
         let answered = answer(&tree);
+        REGION.active.set(false);
         if REGION.overflowed.get() {
             // Some of it is the allocator's: free those blocks (the region's are skipped).
             drop(tree);

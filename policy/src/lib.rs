@@ -79,7 +79,8 @@ fn dated(settings: &Settings) -> bool {
 }
 
 /// The engine for `settings` (checked once per distinct settings, and once a day when an
-/// exemption expires: only then is the clock read, a host call).
+/// exemption expires: only then is the clock read, a host call). Made outside the request's
+/// region: it is kept for the requests after this one.
 fn engine_for(settings: &Value) -> Result<Rc<Engine>, SettingsError> {
     ENGINE.with(|cache| {
         if let Some((cached, day, engine)) = &*cache.borrow()
@@ -88,11 +89,13 @@ fn engine_for(settings: &Value) -> Result<Rc<Engine>, SettingsError> {
         {
             return Ok(Rc::clone(engine));
         }
-        let checked = Settings::from_json(settings)?;
-        let day = if dated(&checked) { today() } else { None };
-        let engine = Rc::new(Engine::new(checked, day));
-        *cache.borrow_mut() = Some((settings.clone(), day, Rc::clone(&engine)));
-        Ok(engine)
+        arena::outside(|| {
+            let checked = Settings::from_json(settings)?;
+            let day = if dated(&checked) { today() } else { None };
+            let engine = Rc::new(Engine::new(checked, day));
+            *cache.borrow_mut() = Some((settings.clone(), day, Rc::clone(&engine)));
+            Ok(engine)
+        })
     })
 }
 
@@ -214,14 +217,30 @@ fn cluster_findings(
 }
 
 /// Evaluates an admission request (the `validate` payload) and returns the response.
+/// Native only: in the module the response is in the request's memory, which `validate`
+/// writes out before it is reset.
+#[cfg(not(target_family = "wasm"))]
 #[must_use]
 pub fn evaluate(payload: &[u8]) -> ValidationResponse {
     evaluate_with(payload, &HostLookup)
 }
 
 /// [`evaluate`] with cluster objects from `lookup` (used when `clusterContext.enabled`).
+#[cfg(not(target_family = "wasm"))]
 #[must_use]
 pub fn evaluate_with(payload: &[u8], lookup: &dyn ClusterLookup) -> ValidationResponse {
+    decide(payload, lookup, |response| response)
+}
+
+/// waPC `validate`: the response written as JSON.
+pub fn validate(payload: &[u8]) -> CallResult {
+    Ok(decide(payload, &HostLookup, |response| arena::outside(|| answer(&response)))?)
+}
+
+/// Decides on an admission request and hands the response to `finish` while the request's
+/// memory is in use: in the module, what `finish` returns must be made [`arena::outside`]
+/// the request's region.
+fn decide<R>(payload: &[u8], lookup: &dyn ClusterLookup, finish: impl FnOnce(ValidationResponse) -> R) -> R {
     let size = payload.len();
     // Checked once, for the settings of an oversized payload and for the payload.
     let text = utf8(payload);
@@ -232,28 +251,31 @@ pub fn evaluate_with(payload: &[u8], lookup: &dyn ClusterLookup) -> ValidationRe
             .and_then(|p| Settings::from_json(&p.settings).ok())
             .map_or(default_limit, |settings| settings.limits.max_request_bytes);
         if let Some(rejection) = oversized(size, limit) {
-            return rejection;
+            return finish(rejection);
         }
     }
     let text = match text {
         Ok(text) => text,
-        Err(error) => return reject(unreadable(&error), Vec::new()),
+        Err(error) => return finish(reject(unreadable(&error), Vec::new())),
     };
-    // SAFETY: reading the payload keeps nothing it allocates but the payload it returns.
-    #[expect(unsafe_code, reason = "the request's JSON tree is built in a region reset after the request")]
+    // SAFETY: what outlives the request is made outside the region: the engine cached for
+    // the settings (`engine_for`) and what `finish` returns (its contract).
+    #[expect(unsafe_code, reason = "the request's memory is a region reset after the request")]
     unsafe {
         arena::with_request(
             size,
             || read_payload(text, Level::Payload),
-            |read| match read {
-                Ok(request) => evaluate_request(request, size, lookup),
-                Err(error) => reject(unreadable(error), Vec::new()),
+            |read| {
+                finish(match read {
+                    Ok(request) => evaluate_request(request, size, lookup),
+                    Err(error) => reject(unreadable(error), Vec::new()),
+                })
             },
         )
     }
 }
 
-/// [`evaluate_with`] on a payload read.
+/// [`decide`] on a payload read.
 fn evaluate_request(request: &Payload<'_>, size: usize, lookup: &dyn ClusterLookup) -> ValidationResponse {
     let engine = match engine_for(&request.settings) {
         Ok(engine) => engine,
@@ -332,11 +354,6 @@ fn evaluate_request(request: &Payload<'_>, size: usize, lookup: &dyn ClusterLook
         warnings.retain(|w| !w.contains(": fixed: "));
         reject(denials.join("; "), warnings)
     }
-}
-
-/// waPC `validate`.
-pub fn validate(payload: &[u8]) -> CallResult {
-    Ok(answer(&evaluate(payload))?)
 }
 
 /// Checks settings (the `validate_settings` payload).

@@ -6,8 +6,9 @@
 //! allocator (wasi-libc's dlmalloc) each was searched for in a free list and freed one by one
 //! again. Here they are bumped into one region, and the region is reset when the answer is
 //! written: nothing is looked for, and nothing is freed block by block (docs/performance.md:
-//! the tree alone in the region took a target StatefulSet from 41 to 36 us; the whole request,
-//! a PVC 6.4 -> 5.4 us and the StatefulSet 29.8 -> 23.8 us).
+//! the tree alone in the region took a target StatefulSet from 41 to 36 us; the whole request
+//! then a PVC from 6.0 - 6.6 to 5.3 - 5.9 us and the StatefulSet from 26.5 - 29.3 to 24.4 -
+//! 27.4 us).
 //!
 //! Two kinds of allocation must outlive the request and are made [`outside`] the region: the
 //! engine cached for the settings, and the answer's bytes, which the host reads after

@@ -1,5 +1,6 @@
 //! Benchmark of the compiled policy in a waPC host (wapc + wasmtime-provider, as
-//! policy-server runs it), against the same requests through the engine natively.
+//! policy-server runs it), against the same requests through the engine natively and, when
+//! given, another policy module (the anchor).
 //!
 //! `cargo run --profile bench -p aisgate-tests --example bench_policy`: the `bench` profile
 //! optimises the host (wasmtime, and the native engine the wasm is compared with) as release
@@ -16,6 +17,11 @@
 //!   the same figures for another policy on its PVC request, and the ratios to it: the
 //!   anchor in docs/performance.md.
 //!
+//! Figures that are compared are measured side by side: each table's calls are timed in
+//! rounds, every call a block of the round in turn (aisgate's, the native engine's, the
+//! anchor's), so that a change in the host's speed during the run (other processes, the CPU's
+//! clock) falls on both sides of a ratio alike instead of on whichever was measured then.
+//!
 //! `--quick` runs a few iterations only: CI (scripts/test) checks that the benchmark runs.
 //! `--profile <case> <native|warm|fresh> <calls>` makes only those calls of one case (numbered
 //! from 0 in the order printed), untimed: for `valgrind --tool=callgrind` or `perf`, whose
@@ -27,16 +33,17 @@ use aisgate_tests::fixtures::repo_root;
 use aisgate_tests::wapc_host::{Cluster, CompiledPolicy, PolicyHost, admission_request, policy_wasm};
 use serde_json::{Value, json};
 
-/// Calls timed per request: warm (after 100 warm-up calls) and on a fresh instance; cold
-/// starts (a new engine each) of which the median is reported.
+/// Calls timed per request: in `rounds` rounds of blocks, warm (after 100 warm-up calls) and
+/// on a fresh instance; cold starts (a new engine each) of which the median is reported.
 struct Iterations {
+    rounds: usize,
     warm: usize,
     fresh: usize,
     cold: usize,
 }
 
-const FULL: Iterations = Iterations { warm: 5_000, fresh: 300, cold: 5 };
-const QUICK: Iterations = Iterations { warm: 20, fresh: 5, cold: 1 };
+const FULL: Iterations = Iterations { rounds: 10, warm: 10_000, fresh: 1_000, cold: 5 };
+const QUICK: Iterations = Iterations { rounds: 1, warm: 20, fresh: 5, cold: 1 };
 
 fn read_documents(path: &str) -> Vec<Value> {
     let text = std::fs::read_to_string(repo_root().join(path)).unwrap();
@@ -67,14 +74,28 @@ impl std::fmt::Display for Summary {
     }
 }
 
-fn time(iterations: usize, mut call: impl FnMut()) -> Vec<Duration> {
-    (0..iterations)
-        .map(|_| {
-            let start = Instant::now();
-            call();
-            start.elapsed()
-        })
-        .collect()
+/// Untimed calls at the start of each block: the block before evicted this call's code and
+/// data from the caches, which would otherwise show as a slow first call in every block.
+const BLOCK_WARM_UP: usize = 100;
+
+/// Times `calls` each `total` times, in `rounds` rounds of one block per call, and
+/// summarises each call's timings.
+fn interleaved(rounds: usize, total: usize, calls: &mut [Box<dyn FnMut() + '_>]) -> Vec<Summary> {
+    let per_round = total.div_ceil(rounds);
+    let mut samples: Vec<Vec<Duration>> = calls.iter().map(|_| Vec::with_capacity(per_round * rounds)).collect();
+    for _ in 0..rounds {
+        for (call, timings) in calls.iter_mut().zip(&mut samples) {
+            for _ in 0..BLOCK_WARM_UP.min(per_round) {
+                call();
+            }
+            for _ in 0..per_round {
+                let start = Instant::now();
+                call();
+                timings.push(start.elapsed());
+            }
+        }
+    }
+    samples.into_iter().map(Summary::of).collect()
 }
 
 struct Case {
@@ -96,7 +117,33 @@ fn header(title: &str) {
     println!("{:<46} {:>6}  {:<36}", "request", "bytes", "     min      p50      p90      p99");
 }
 
-/// What one module measured: cold start, then per case warm, fresh and native figures.
+fn row(label: &str, bytes: usize, summary: &Summary) {
+    println!("{label:<46} {bytes:>6}  {summary}");
+}
+
+/// A policy module under test and the requests it is measured on.
+struct Module<'a> {
+    name: &'static str,
+    wasm: &'a [u8],
+    cases: &'a [Case],
+}
+
+/// Cold starts of `module`: (compile + instantiate, compile) on every core, and on one thread.
+fn cold_start(module: &Module<'_>) -> ((Duration, Duration), Duration) {
+    let start = Instant::now();
+    let policy = CompiledPolicy::new(module.wasm);
+    let compile = start.elapsed();
+    let start = Instant::now();
+    drop(policy.instantiate(Cluster::default()));
+    let both = (compile + start.elapsed(), compile);
+    // What a host that compiles modules one at a time, or a busy machine, pays.
+    let start = Instant::now();
+    drop(CompiledPolicy::on_one_thread(module.wasm).instantiate(Cluster::default()));
+    (both, start.elapsed())
+}
+
+/// What was measured of one module: cold start, fresh instance alone, and per case warm and
+/// fresh-instance `validate`.
 struct Measured {
     cold_start: Duration,
     cold_start_one_thread: Duration,
@@ -104,105 +151,146 @@ struct Measured {
     fresh_alone: Duration,
     warm: Vec<Summary>,
     fresh: Vec<Summary>,
-    native: Vec<Summary>,
 }
 
-/// Warm and fresh-instance figures for `cases` on `module`; native figures when `native`.
-fn run(module: &[u8], cases: &[Case], native: bool, iterations: &Iterations) -> Measured {
-    // A single cold start is noisy on a loaded machine: the median of a few.
-    let mut cold = Vec::new();
-    let mut compiled = None;
+/// Cold starts of `modules` in turns, printed; one [`Measured`] per module to fill in.
+fn cold_starts(modules: &[Module<'_>], iterations: &Iterations) -> Vec<Measured> {
+    // A single cold start is noisy on a loaded machine: the median of a few, in turns.
+    let mut colds: Vec<Vec<((Duration, Duration), Duration)>> = modules.iter().map(|_| Vec::new()).collect();
     for _ in 0..iterations.cold {
-        let start = Instant::now();
-        let policy = CompiledPolicy::new(module);
-        let compile = start.elapsed();
-        let start = Instant::now();
-        drop(policy.instantiate(Cluster::default()));
-        cold.push((compile + start.elapsed(), compile));
-        compiled = Some(policy);
-    }
-    cold.sort();
-    let (cold_start, compile) = cold[cold.len() / 2];
-    let compiled = compiled.unwrap();
-    let host = compiled.instantiate(Cluster::default());
-    println!(
-        "module {} bytes; cold start {cold_start:.1?} (compile {compile:.1?} + instantiate), median of {} (min {:.1?}, max {:.1?})",
-        module.len(),
-        cold.len(),
-        cold[0].0,
-        cold[cold.len() - 1].0,
-    );
-    // The same on one compiler thread: what a host that compiles modules one at a time, or a
-    // busy machine, pays.
-    let mut one_thread: Vec<Duration> = (0..iterations.cold)
-        .map(|_| {
-            let start = Instant::now();
-            drop(CompiledPolicy::on_one_thread(module).instantiate(Cluster::default()));
-            start.elapsed()
-        })
-        .collect();
-    one_thread.sort();
-    let cold_start_one_thread = one_thread[one_thread.len() / 2];
-    println!("cold start on one compiler thread {cold_start_one_thread:.1?}, median of {}", one_thread.len());
-    let mut measured = Measured {
-        cold_start,
-        cold_start_one_thread,
-        fresh_alone: Duration::ZERO,
-        warm: vec![],
-        fresh: vec![],
-        native: vec![],
-    };
-    header("floors: what every request pays before the policy's own work");
-    let round_trip = Summary::of(time(iterations.warm, || {
-        std::hint::black_box(host.call_bytes("protocol_version", b"").unwrap());
-    }));
-    println!("{:<46} {:>6}  {round_trip}", "waPC round trip (protocol_version, warm)", 0);
-    let rehydrate = Summary::of(time(iterations.fresh, || {
-        std::hint::black_box(compiled.instantiate(Cluster::default()));
-    }));
-    println!("{:<46} {:>6}  {rehydrate}", "fresh instance alone (no call)", 0);
-    measured.fresh_alone = rehydrate.p50;
-    let first_round_trip = Summary::of(time(iterations.fresh, || {
-        let host: PolicyHost = compiled.instantiate(Cluster::default());
-        std::hint::black_box(host.call_bytes("protocol_version", b"").unwrap());
-    }));
-    println!("{:<46} {:>6}  {first_round_trip}", "fresh instance + protocol_version", 0);
-    header("warm validate (one instance)");
-    for case in cases {
-        let answer = host.call_raw("validate", &case.payload).unwrap();
-        assert_eq!(answer["mutated_object"].is_object(), case.mutates, "{}: {answer}", case.label);
-        for _ in 0..100 {
-            host.call_bytes("validate", &case.payload).unwrap();
+        for (module, cold) in modules.iter().zip(&mut colds) {
+            cold.push(cold_start(module));
         }
-        let summary = Summary::of(time(iterations.warm, || {
-            std::hint::black_box(host.call_bytes("validate", &case.payload).unwrap());
-        }));
-        println!("{:<46} {:>6}  {summary}", case.label, case.payload.len());
-        measured.warm.push(summary);
     }
-    header("fresh instance + validate (policy-server's per-request path)");
-    for case in cases {
-        let summary = Summary::of(time(iterations.fresh, || {
-            let host: PolicyHost = compiled.instantiate(Cluster::default());
-            std::hint::black_box(host.call_bytes("validate", &case.payload).unwrap());
-        }));
-        println!("{:<46} {:>6}  {summary}", case.label, case.payload.len());
-        measured.fresh.push(summary);
-    }
-    if native {
-        header("native engine (aisgate_policy::validate, same bytes)");
-        for case in cases {
-            for _ in 0..100 {
-                std::hint::black_box(aisgate_policy::validate(&case.payload).unwrap());
-            }
-            let summary = Summary::of(time(iterations.warm, || {
-                std::hint::black_box(aisgate_policy::validate(std::hint::black_box(&case.payload)).unwrap());
-            }));
-            println!("{:<46} {:>6}  {summary}", case.label, case.payload.len());
-            measured.native.push(summary);
-        }
+    println!("cold start: new engine, compile, instantiate; median of {} in turns (min - max)", iterations.cold);
+    let mut measured = Vec::new();
+    for (module, cold) in modules.iter().zip(&mut colds) {
+        let mut both: Vec<(Duration, Duration)> = cold.iter().map(|c| c.0).collect();
+        let mut one: Vec<Duration> = cold.iter().map(|c| c.1).collect();
+        both.sort();
+        one.sort();
+        let (cold_start, compile) = both[both.len() / 2];
+        let cold_start_one_thread = one[one.len() / 2];
+        println!(
+            "{:<8} {} bytes; cold start {cold_start:.1?} (compile {compile:.1?} + instantiate; {:.1?} - {:.1?}), on one compiler thread {cold_start_one_thread:.1?}",
+            module.name,
+            module.wasm.len(),
+            both[0].0,
+            both[both.len() - 1].0,
+        );
+        measured.push(Measured {
+            cold_start,
+            cold_start_one_thread,
+            fresh_alone: Duration::ZERO,
+            warm: vec![],
+            fresh: vec![],
+        });
     }
     measured
+}
+
+/// The floors of `modules` in turns, printed; each module's fresh instance alone is kept.
+fn floors(
+    modules: &[Module<'_>],
+    compiled: &[CompiledPolicy],
+    hosts: &[PolicyHost],
+    iterations: &Iterations,
+    measured: &mut [Measured],
+) {
+    header("floors: what every request pays before the policy's own work");
+    let mut calls: Vec<Box<dyn FnMut()>> = Vec::new();
+    for host in hosts {
+        calls.push(Box::new(|| {
+            std::hint::black_box(host.call_bytes("protocol_version", b"").unwrap());
+        }));
+    }
+    let round_trips = interleaved(iterations.rounds, iterations.warm, &mut calls);
+    let mut calls: Vec<Box<dyn FnMut()>> = Vec::new();
+    for policy in compiled {
+        calls.push(Box::new(|| {
+            std::hint::black_box(policy.instantiate(Cluster::default()));
+        }));
+        calls.push(Box::new(|| {
+            let host: PolicyHost = policy.instantiate(Cluster::default());
+            std::hint::black_box(host.call_bytes("protocol_version", b"").unwrap());
+        }));
+    }
+    let fresh_floors = interleaved(iterations.rounds, iterations.fresh, &mut calls);
+    for (i, module) in modules.iter().enumerate() {
+        row(&format!("{}: warm round trip (protocol_version)", module.name), 0, &round_trips[i]);
+        row(&format!("{}: fresh instance alone (no call)", module.name), 0, &fresh_floors[2 * i]);
+        row(&format!("{}: fresh instance + protocol_version", module.name), 0, &fresh_floors[2 * i + 1]);
+        measured[i].fresh_alone = fresh_floors[2 * i].p50;
+    }
+}
+
+/// Measures `modules` side by side (and, for the first, its cases natively) and prints the
+/// tables; returns each module's figures and the native ones.
+fn run(modules: &[Module<'_>], iterations: &Iterations) -> (Vec<Measured>, Vec<Summary>) {
+    let mut measured = cold_starts(modules, iterations);
+    let compiled: Vec<CompiledPolicy> = modules.iter().map(|m| CompiledPolicy::new(m.wasm)).collect();
+    let hosts: Vec<PolicyHost> = compiled.iter().map(|c| c.instantiate(Cluster::default())).collect();
+
+    floors(modules, &compiled, &hosts, iterations, &mut measured);
+
+    // Warm: every module's cases and the first module's natively, in turns.
+    let mut calls: Vec<Box<dyn FnMut()>> = Vec::new();
+    for (module, host) in modules.iter().zip(&hosts) {
+        for case in module.cases {
+            let answer = host.call_raw("validate", &case.payload).unwrap();
+            assert_eq!(answer["mutated_object"].is_object(), case.mutates, "{}: {answer}", case.label);
+            for _ in 0..100 {
+                host.call_bytes("validate", &case.payload).unwrap();
+            }
+            calls.push(Box::new(|| {
+                std::hint::black_box(host.call_bytes("validate", &case.payload).unwrap());
+            }));
+        }
+    }
+    let ours = modules[0].cases;
+    for case in ours {
+        for _ in 0..100 {
+            std::hint::black_box(aisgate_policy::validate(&case.payload).unwrap());
+        }
+        calls.push(Box::new(|| {
+            std::hint::black_box(aisgate_policy::validate(std::hint::black_box(&case.payload)).unwrap());
+        }));
+    }
+    let mut warm = interleaved(iterations.rounds, iterations.warm, &mut calls).into_iter();
+    header("warm validate (one instance)");
+    for (module, measured) in modules.iter().zip(&mut measured) {
+        for case in module.cases {
+            let summary = warm.next().unwrap();
+            row(case.label, case.payload.len(), &summary);
+            measured.warm.push(summary);
+        }
+    }
+    let native: Vec<Summary> = warm.collect();
+
+    let mut calls: Vec<Box<dyn FnMut()>> = Vec::new();
+    for (module, policy) in modules.iter().zip(&compiled) {
+        for case in module.cases {
+            calls.push(Box::new(|| {
+                let host: PolicyHost = policy.instantiate(Cluster::default());
+                std::hint::black_box(host.call_bytes("validate", &case.payload).unwrap());
+            }));
+        }
+    }
+    let mut fresh = interleaved(iterations.rounds, iterations.fresh, &mut calls).into_iter();
+    header("fresh instance + validate (policy-server's per-request path)");
+    for (module, measured) in modules.iter().zip(&mut measured) {
+        for case in module.cases {
+            let summary = fresh.next().unwrap();
+            row(case.label, case.payload.len(), &summary);
+            measured.fresh.push(summary);
+        }
+    }
+
+    header("native engine (aisgate_policy::validate, same bytes)");
+    for (case, summary) in ours.iter().zip(&native) {
+        row(case.label, case.payload.len(), summary);
+    }
+    (measured, native)
 }
 
 /// `calls` requests of `case` and nothing else, for profilers (`--profile`).
@@ -268,28 +356,30 @@ fn main() {
         return;
     }
     let iterations = if args.iter().any(|arg| arg == "--quick") { QUICK } else { FULL };
-    println!("aisgate policy");
-    let ours = run(policy_wasm(), &cases, true, &iterations);
-    println!("\nwasm / native, p50");
-    for ((case, warm), native) in cases.iter().zip(&ours.warm).zip(&ours.native) {
-        println!("{:<46} {:>6.2}x", case.label, ratio(warm.p50, native.p50));
-    }
 
-    if let Some(anchor) = std::env::var_os("AISGATE_ANCHOR_WASM") {
-        let module = std::fs::read(&anchor).unwrap();
+    let anchor = std::env::var_os("AISGATE_ANCHOR_WASM").map(|path| {
+        let module = std::fs::read(&path).unwrap();
         let request: Value = match std::env::var_os("AISGATE_ANCHOR_REQUEST") {
             Some(path) => serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap(),
             None => admission_request("CREATE", &pvc, None),
         };
         let settings = json!({"deniedStorageClasses": ["slow"]});
         let payload = serde_json::to_vec(&json!({"request": request, "settings": settings})).unwrap();
-        println!("\nanchor: {}", std::path::Path::new(&anchor).display());
-        let anchor = run(
-            &module,
-            &[Case { label: "anchor PersistentVolumeClaim", payload, mutates: false }],
-            false,
-            &iterations,
-        );
+        println!("anchor: {}", std::path::Path::new(&path).display());
+        (module, [Case { label: "anchor PersistentVolumeClaim", payload, mutates: false }])
+    });
+    let mut modules = vec![Module { name: "aisgate", wasm: policy_wasm(), cases: &cases }];
+    if let Some((wasm, cases)) = &anchor {
+        modules.push(Module { name: "anchor", wasm, cases });
+    }
+    let (measured, native) = run(&modules, &iterations);
+
+    println!("\nwasm / native, p50");
+    let ours = &measured[0];
+    for ((case, warm), native) in cases.iter().zip(&ours.warm).zip(&native) {
+        println!("{:<46} {:>6.2}x", case.label, ratio(warm.p50, native.p50));
+    }
+    if let Some(anchor) = measured.get(1) {
         println!("\naisgate / anchor (PVC, p50)");
         println!("{:<46} {:>6.2}x", "cold start", ratio(ours.cold_start, anchor.cold_start));
         println!(
@@ -304,9 +394,9 @@ fn main() {
         println!(
             "{:<46} {:>6.2}x ({:.1?} against {:.1?})",
             "first validate (fresh + validate - alone)",
-            ratio(first_call(&ours), first_call(&anchor)),
-            first_call(&ours),
-            first_call(&anchor)
+            ratio(first_call(ours), first_call(anchor)),
+            first_call(ours),
+            first_call(anchor)
         );
     }
 }

@@ -161,6 +161,23 @@ mod tests {
         assert!(Quantity::parse("1.5Ki").unwrap().is_whole());
     }
 
+    /// Up to 19 digits are read as a u64, more as a u128: both exact on each side of the line.
+    #[test]
+    fn reads_long_numbers_exactly() {
+        assert_eq!(bytes("9999999999999999999"), Some(9_999_999_999_999_999_999));
+        assert_eq!(bytes("99999999999999999999"), Some(99_999_999_999_999_999_999));
+        assert_eq!(bytes("18446744073709551616"), Some(1 << 64));
+        let q = Quantity::parse("1234567890.123456789Ki").unwrap();
+        assert_eq!((q.numerator, q.denominator), (1_234_567_890_123_456_789 * 1024, 1_000_000_000));
+        assert_eq!(bytes("0000000000000000000000000000000000000001"), Some(1));
+    }
+
+    #[test]
+    fn a_suffix_that_is_not_ascii_is_named_whole() {
+        assert_eq!(Quantity::parse("5\u{e9}Gi"), Err(QuantityError::UnknownSuffix("\u{e9}Gi".into())));
+        assert_eq!(Quantity::parse("\u{e9}"), Err(QuantityError::NoDigits));
+    }
+
     #[test]
     fn sign_and_zero() {
         assert!(!Quantity::parse("0").unwrap().is_positive());

@@ -121,6 +121,23 @@ fn row(label: &str, bytes: usize, summary: &Summary) {
     println!("{label:<46} {bytes:>6}  {summary}");
 }
 
+/// Prints a table of every module's cases under `title`, taking their summaries in order
+/// from `summaries`; returns them per module.
+fn table(title: &str, modules: &[Module<'_>], summaries: &mut impl Iterator<Item = Summary>) -> Vec<Vec<Summary>> {
+    header(title);
+    let mut per_module = Vec::new();
+    for module in modules {
+        let mut module_summaries = Vec::new();
+        for case in module.cases {
+            let summary = summaries.next().unwrap();
+            row(case.label, case.payload.len(), &summary);
+            module_summaries.push(summary);
+        }
+        per_module.push(module_summaries);
+    }
+    per_module
+}
+
 /// A policy module under test and the requests it is measured on.
 struct Module<'a> {
     name: &'static str,
@@ -257,13 +274,8 @@ fn run(modules: &[Module<'_>], iterations: &Iterations) -> (Vec<Measured>, Vec<S
         }));
     }
     let mut warm = interleaved(iterations.rounds, iterations.warm, &mut calls).into_iter();
-    header("warm validate (one instance)");
-    for (module, measured) in modules.iter().zip(&mut measured) {
-        for case in module.cases {
-            let summary = warm.next().unwrap();
-            row(case.label, case.payload.len(), &summary);
-            measured.warm.push(summary);
-        }
+    for (measured, summaries) in measured.iter_mut().zip(table("warm validate (one instance)", modules, &mut warm)) {
+        measured.warm = summaries;
     }
     let native: Vec<Summary> = warm.collect();
 
@@ -277,13 +289,9 @@ fn run(modules: &[Module<'_>], iterations: &Iterations) -> (Vec<Measured>, Vec<S
         }
     }
     let mut fresh = interleaved(iterations.rounds, iterations.fresh, &mut calls).into_iter();
-    header("fresh instance + validate (policy-server's per-request path)");
-    for (module, measured) in modules.iter().zip(&mut measured) {
-        for case in module.cases {
-            let summary = fresh.next().unwrap();
-            row(case.label, case.payload.len(), &summary);
-            measured.fresh.push(summary);
-        }
+    let title = "fresh instance + validate (policy-server's per-request path)";
+    for (measured, summaries) in measured.iter_mut().zip(table(title, modules, &mut fresh)) {
+        measured.fresh = summaries;
     }
 
     header("native engine (aisgate_policy::validate, same bytes)");

@@ -145,8 +145,9 @@ struct Module<'a> {
     cases: &'a [Case],
 }
 
-/// Cold starts of `module`: (compile + instantiate, compile) on every core, and on one thread.
-fn cold_start(module: &Module<'_>) -> ((Duration, Duration), Duration) {
+/// A cold start of `module`: (compile + instantiate, compile) on every core, the same on one
+/// compiler thread, and the module compiled on every core.
+fn cold_start(module: &Module<'_>) -> ((Duration, Duration), Duration, CompiledPolicy) {
     let start = Instant::now();
     let policy = CompiledPolicy::new(module.wasm);
     let compile = start.elapsed();
@@ -156,7 +157,7 @@ fn cold_start(module: &Module<'_>) -> ((Duration, Duration), Duration) {
     // What a host that compiles modules one at a time, or a busy machine, pays.
     let start = Instant::now();
     drop(CompiledPolicy::on_one_thread(module.wasm).instantiate(Cluster::default()));
-    (both, start.elapsed())
+    (both, start.elapsed(), policy)
 }
 
 /// What was measured of one module: cold start, fresh instance alone, and per case warm and
@@ -170,13 +171,17 @@ struct Measured {
     fresh: Vec<Summary>,
 }
 
-/// Cold starts of `modules` in turns, printed; one [`Measured`] per module to fill in.
-fn cold_starts(modules: &[Module<'_>], iterations: &Iterations) -> Vec<Measured> {
+/// Cold starts of `modules` in turns, printed; one [`Measured`] per module to fill in, and
+/// each module as the last cold start compiled it.
+fn cold_starts(modules: &[Module<'_>], iterations: &Iterations) -> (Vec<Measured>, Vec<CompiledPolicy>) {
     // A single cold start is noisy on a loaded machine: the median of a few, in turns.
     let mut colds: Vec<Vec<((Duration, Duration), Duration)>> = modules.iter().map(|_| Vec::new()).collect();
+    let mut compiled: Vec<Option<CompiledPolicy>> = modules.iter().map(|_| None).collect();
     for _ in 0..iterations.cold {
-        for (module, cold) in modules.iter().zip(&mut colds) {
-            cold.push(cold_start(module));
+        for ((module, cold), kept) in modules.iter().zip(&mut colds).zip(&mut compiled) {
+            let (both, one, policy) = cold_start(module);
+            cold.push((both, one));
+            *kept = Some(policy);
         }
     }
     println!("cold start: new engine, compile, instantiate; median of {} in turns (min - max)", iterations.cold);
@@ -203,7 +208,7 @@ fn cold_starts(modules: &[Module<'_>], iterations: &Iterations) -> Vec<Measured>
             fresh: vec![],
         });
     }
-    measured
+    (measured, compiled.into_iter().map(|policy| policy.expect("at least one cold start")).collect())
 }
 
 /// The floors of `modules` in turns, printed; each module's fresh instance alone is kept.
@@ -244,21 +249,18 @@ fn floors(
 /// Measures `modules` side by side (and, for the first, its cases natively) and prints the
 /// tables; returns each module's figures and the native ones.
 fn run(modules: &[Module<'_>], iterations: &Iterations) -> (Vec<Measured>, Vec<Summary>) {
-    let mut measured = cold_starts(modules, iterations);
-    let compiled: Vec<CompiledPolicy> = modules.iter().map(|m| CompiledPolicy::new(m.wasm)).collect();
+    let (mut measured, compiled) = cold_starts(modules, iterations);
     let hosts: Vec<PolicyHost> = compiled.iter().map(|c| c.instantiate(Cluster::default())).collect();
 
     floors(modules, &compiled, &hosts, iterations, &mut measured);
 
-    // Warm: every module's cases and the first module's natively, in turns.
+    // Warm: every module's cases and the first module's natively, in turns (`interleaved`
+    // warms each block up).
     let mut calls: Vec<Box<dyn FnMut()>> = Vec::new();
     for (module, host) in modules.iter().zip(&hosts) {
         for case in module.cases {
             let answer = host.call_raw("validate", &case.payload).unwrap();
             assert_eq!(answer["mutated_object"].is_object(), case.mutates, "{}: {answer}", case.label);
-            for _ in 0..100 {
-                host.call_bytes("validate", &case.payload).unwrap();
-            }
             calls.push(Box::new(|| {
                 std::hint::black_box(host.call_bytes("validate", &case.payload).unwrap());
             }));
@@ -266,9 +268,6 @@ fn run(modules: &[Module<'_>], iterations: &Iterations) -> (Vec<Measured>, Vec<S
     }
     let ours = modules[0].cases;
     for case in ours {
-        for _ in 0..100 {
-            std::hint::black_box(aisgate_policy::validate(&case.payload).unwrap());
-        }
         calls.push(Box::new(|| {
             std::hint::black_box(aisgate_policy::validate(std::hint::black_box(&case.payload)).unwrap());
         }));

@@ -161,7 +161,7 @@ mod tests {
         assert!(Quantity::parse("1.5Ki").unwrap().is_whole());
     }
 
-    /// Up to 19 digits are read as a u64, more as a u128: both exact on each side of the line.
+    /// Numbers past what a u64 holds, with or without a fraction, are read exactly.
     #[test]
     fn reads_long_numbers_exactly() {
         assert_eq!(bytes("9999999999999999999"), Some(9_999_999_999_999_999_999));

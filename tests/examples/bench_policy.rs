@@ -33,8 +33,9 @@ use aisgate_tests::fixtures::repo_root;
 use aisgate_tests::wapc_host::{Cluster, CompiledPolicy, PolicyHost, admission_request, policy_wasm};
 use serde_json::{Value, json};
 
-/// Calls timed per request: in `rounds` rounds of blocks, warm (after 100 warm-up calls) and
-/// on a fresh instance; cold starts (a new engine each) of which the median is reported.
+/// Calls timed per request, warm and on a fresh instance, in `rounds` rounds of blocks (each
+/// after [`BLOCK_WARM_UP`] untimed calls); cold starts (a new engine each) of which the
+/// median is reported.
 struct Iterations {
     rounds: usize,
     warm: usize,
@@ -145,80 +146,92 @@ struct Module<'a> {
     cases: &'a [Case],
 }
 
-/// A cold start of `module`: (compile + instantiate, compile) on every core, the same on one
-/// compiler thread, and the module compiled on every core.
-fn cold_start(module: &Module<'_>) -> ((Duration, Duration), Duration, CompiledPolicy) {
+/// One cold start of a module: a new engine compiling it on every core, then instantiating
+/// it; the compile alone; and the same cold start on one compiler thread.
+#[derive(Clone, Copy)]
+struct ColdStart {
+    total: Duration,
+    compile: Duration,
+    one_thread: Duration,
+}
+
+/// A cold start of `module`, and the module as it compiled on every core.
+fn cold_start(module: &Module<'_>) -> (ColdStart, CompiledPolicy) {
     let start = Instant::now();
     let policy = CompiledPolicy::new(module.wasm);
     let compile = start.elapsed();
     let start = Instant::now();
     drop(policy.instantiate(Cluster::default()));
-    let both = (compile + start.elapsed(), compile);
+    let total = compile + start.elapsed();
     // What a host that compiles modules one at a time, or a busy machine, pays.
     let start = Instant::now();
     drop(CompiledPolicy::on_one_thread(module.wasm).instantiate(Cluster::default()));
-    (both, start.elapsed(), policy)
+    (ColdStart { total, compile, one_thread: start.elapsed() }, policy)
 }
 
 /// What was measured of one module: cold start, fresh instance alone, and per case warm and
 /// fresh-instance `validate`.
 struct Measured {
-    cold_start: Duration,
-    cold_start_one_thread: Duration,
+    /// Medians of the cold starts (each field on its own).
+    cold_start: ColdStart,
     /// p50 of a fresh instance without a call.
     fresh_alone: Duration,
     warm: Vec<Summary>,
     fresh: Vec<Summary>,
 }
 
-/// Cold starts of `modules` in turns, printed; one [`Measured`] per module to fill in, and
-/// each module as the last cold start compiled it.
-fn cold_starts(modules: &[Module<'_>], iterations: &Iterations) -> (Vec<Measured>, Vec<CompiledPolicy>) {
+/// Cold starts of `modules` in turns, printed; each module's medians, and each module as the
+/// last cold start compiled it.
+fn cold_starts(modules: &[Module<'_>], iterations: &Iterations) -> (Vec<ColdStart>, Vec<CompiledPolicy>) {
     // A single cold start is noisy on a loaded machine: the median of a few, in turns.
-    let mut colds: Vec<Vec<((Duration, Duration), Duration)>> = modules.iter().map(|_| Vec::new()).collect();
+    let mut samples: Vec<Vec<ColdStart>> = modules.iter().map(|_| Vec::new()).collect();
     let mut compiled: Vec<Option<CompiledPolicy>> = modules.iter().map(|_| None).collect();
     for _ in 0..iterations.cold {
-        for ((module, cold), kept) in modules.iter().zip(&mut colds).zip(&mut compiled) {
-            let (both, one, policy) = cold_start(module);
-            cold.push((both, one));
+        for ((module, samples), kept) in modules.iter().zip(&mut samples).zip(&mut compiled) {
+            let (sample, policy) = cold_start(module);
+            samples.push(sample);
             *kept = Some(policy);
         }
     }
     println!("cold start: new engine, compile, instantiate; median of {} in turns (min - max)", iterations.cold);
-    let mut measured = Vec::new();
-    for (module, cold) in modules.iter().zip(&mut colds) {
-        let mut both: Vec<(Duration, Duration)> = cold.iter().map(|c| c.0).collect();
-        let mut one: Vec<Duration> = cold.iter().map(|c| c.1).collect();
-        both.sort();
-        one.sort();
-        let (cold_start, compile) = both[both.len() / 2];
-        let cold_start_one_thread = one[one.len() / 2];
-        println!(
-            "{:<8} {} bytes; cold start {cold_start:.1?} (compile {compile:.1?} + instantiate; {:.1?} - {:.1?}), on one compiler thread {cold_start_one_thread:.1?}",
-            module.name,
-            module.wasm.len(),
-            both[0].0,
-            both[both.len() - 1].0,
-        );
-        measured.push(Measured {
-            cold_start,
-            cold_start_one_thread,
-            fresh_alone: Duration::ZERO,
-            warm: vec![],
-            fresh: vec![],
-        });
-    }
-    (measured, compiled.into_iter().map(|policy| policy.expect("at least one cold start")).collect())
+    let medians = modules
+        .iter()
+        .zip(&samples)
+        .map(|(module, samples)| {
+            let sorted = |field: fn(&ColdStart) -> Duration| {
+                let mut values: Vec<Duration> = samples.iter().map(field).collect();
+                values.sort();
+                values
+            };
+            let (total, compile, one_thread) = (sorted(|c| c.total), sorted(|c| c.compile), sorted(|c| c.one_thread));
+            let median = ColdStart {
+                total: total[total.len() / 2],
+                compile: compile[compile.len() / 2],
+                one_thread: one_thread[one_thread.len() / 2],
+            };
+            println!(
+                "{:<8} {} bytes; cold start {:.1?} (compile {:.1?} + instantiate; {:.1?} - {:.1?}), on one compiler thread {:.1?}",
+                module.name,
+                module.wasm.len(),
+                median.total,
+                median.compile,
+                total[0],
+                total[total.len() - 1],
+                median.one_thread,
+            );
+            median
+        })
+        .collect();
+    (medians, compiled.into_iter().map(|policy| policy.expect("at least one cold start")).collect())
 }
 
-/// The floors of `modules` in turns, printed; each module's fresh instance alone is kept.
+/// The floors of `modules` in turns, printed; returns each module's fresh instance alone (p50).
 fn floors(
     modules: &[Module<'_>],
     compiled: &[CompiledPolicy],
     hosts: &[PolicyHost],
     iterations: &Iterations,
-    measured: &mut [Measured],
-) {
+) -> Vec<Duration> {
     header("floors: what every request pays before the policy's own work");
     let mut calls: Vec<Box<dyn FnMut()>> = Vec::new();
     for host in hosts {
@@ -238,21 +251,23 @@ fn floors(
         }));
     }
     let fresh_floors = interleaved(iterations.rounds, iterations.fresh, &mut calls);
+    let mut fresh_alone = Vec::new();
     for (i, module) in modules.iter().enumerate() {
         row(&format!("{}: warm round trip (protocol_version)", module.name), 0, &round_trips[i]);
         row(&format!("{}: fresh instance alone (no call)", module.name), 0, &fresh_floors[2 * i]);
         row(&format!("{}: fresh instance + protocol_version", module.name), 0, &fresh_floors[2 * i + 1]);
-        measured[i].fresh_alone = fresh_floors[2 * i].p50;
+        fresh_alone.push(fresh_floors[2 * i].p50);
     }
+    fresh_alone
 }
 
 /// Measures `modules` side by side (and, for the first, its cases natively) and prints the
 /// tables; returns each module's figures and the native ones.
 fn run(modules: &[Module<'_>], iterations: &Iterations) -> (Vec<Measured>, Vec<Summary>) {
-    let (mut measured, compiled) = cold_starts(modules, iterations);
+    let (cold, compiled) = cold_starts(modules, iterations);
     let hosts: Vec<PolicyHost> = compiled.iter().map(|c| c.instantiate(Cluster::default())).collect();
 
-    floors(modules, &compiled, &hosts, iterations, &mut measured);
+    let fresh_alone = floors(modules, &compiled, &hosts, iterations);
 
     // Warm: every module's cases and the first module's natively, in turns (`interleaved`
     // warms each block up).
@@ -272,11 +287,9 @@ fn run(modules: &[Module<'_>], iterations: &Iterations) -> (Vec<Measured>, Vec<S
             std::hint::black_box(aisgate_policy::validate(std::hint::black_box(&case.payload)).unwrap());
         }));
     }
-    let mut warm = interleaved(iterations.rounds, iterations.warm, &mut calls).into_iter();
-    for (measured, summaries) in measured.iter_mut().zip(table("warm validate (one instance)", modules, &mut warm)) {
-        measured.warm = summaries;
-    }
-    let native: Vec<Summary> = warm.collect();
+    let mut warm_summaries = interleaved(iterations.rounds, iterations.warm, &mut calls).into_iter();
+    let warm = table("warm validate (one instance)", modules, &mut warm_summaries);
+    let native: Vec<Summary> = warm_summaries.collect();
 
     let mut calls: Vec<Box<dyn FnMut()>> = Vec::new();
     for (module, policy) in modules.iter().zip(&compiled) {
@@ -287,16 +300,19 @@ fn run(modules: &[Module<'_>], iterations: &Iterations) -> (Vec<Measured>, Vec<S
             }));
         }
     }
-    let mut fresh = interleaved(iterations.rounds, iterations.fresh, &mut calls).into_iter();
-    let title = "fresh instance + validate (policy-server's per-request path)";
-    for (measured, summaries) in measured.iter_mut().zip(table(title, modules, &mut fresh)) {
-        measured.fresh = summaries;
-    }
+    let mut fresh_summaries = interleaved(iterations.rounds, iterations.fresh, &mut calls).into_iter();
+    let fresh = table("fresh instance + validate (policy-server's per-request path)", modules, &mut fresh_summaries);
 
     header("native engine (aisgate_policy::validate, same bytes)");
     for (case, summary) in ours.iter().zip(&native) {
         row(case.label, case.payload.len(), summary);
     }
+    let measured = cold
+        .into_iter()
+        .zip(fresh_alone)
+        .zip(warm.into_iter().zip(fresh))
+        .map(|((cold_start, fresh_alone), (warm, fresh))| Measured { cold_start, fresh_alone, warm, fresh })
+        .collect();
     (measured, native)
 }
 
@@ -388,11 +404,11 @@ fn main() {
     }
     if let Some(anchor) = measured.get(1) {
         println!("\naisgate / anchor (PVC, p50)");
-        println!("{:<46} {:>6.2}x", "cold start", ratio(ours.cold_start, anchor.cold_start));
+        println!("{:<46} {:>6.2}x", "cold start", ratio(ours.cold_start.total, anchor.cold_start.total));
         println!(
             "{:<46} {:>6.2}x",
             "cold start on one compiler thread",
-            ratio(ours.cold_start_one_thread, anchor.cold_start_one_thread)
+            ratio(ours.cold_start.one_thread, anchor.cold_start.one_thread)
         );
         println!("{:<46} {:>6.2}x", "warm validate", ratio(ours.warm[0].p50, anchor.warm[0].p50));
         println!("{:<46} {:>6.2}x", "fresh instance + validate", ratio(ours.fresh[0].p50, anchor.fresh[0].p50));

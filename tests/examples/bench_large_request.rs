@@ -9,7 +9,7 @@
 use std::time::{Duration, Instant};
 
 use aisgate_tests::large::large_statefulset;
-use aisgate_tests::wapc_host::{Cluster, PolicyHost, admission_request, policy_wasm};
+use aisgate_tests::wapc_host::{Cluster, Limits, OUT_OF_TIME, PolicyHost, admission_request, policy_wasm};
 use serde_json::{Value, json};
 
 const MIB: usize = 1 << 20;
@@ -23,14 +23,27 @@ fn smallest_cap(payload: &[u8]) -> usize {
     let (mut low, mut high) = (1, 512);
     while low < high {
         let mid = usize::midpoint(low, high);
-        let host = PolicyHost::with_memory_limit(policy_wasm(), Cluster::default(), Some(mid * MIB));
-        if host.call_raw("validate", payload).is_ok() { high = mid } else { low = mid + 1 }
+        let host = PolicyHost::with_limits(
+            policy_wasm(),
+            Cluster::default(),
+            Limits { max_memory_bytes: Some(mid * MIB), ..Limits::default() },
+        );
+        match host.call_raw("validate", payload) {
+            Ok(_) => high = mid,
+            // Out of time is not out of memory: the cap would be misread.
+            Err(error) if error == OUT_OF_TIME => panic!("{mid} MiB: {error}"),
+            Err(_) => low = mid + 1,
+        }
     }
     low
 }
 
 fn bench(label: &str, payload: &[u8]) {
-    let host = PolicyHost::with_memory_limit(policy_wasm(), Cluster::default(), Some(256 * MIB));
+    let host = PolicyHost::with_limits(
+        policy_wasm(),
+        Cluster::default(),
+        Limits { max_memory_bytes: Some(256 * MIB), ..Limits::default() },
+    );
     let answer = host.call_raw("validate", payload).expect("answered under 256 MiB");
     let mut samples: Vec<Duration> = (0..15)
         .map(|_| {

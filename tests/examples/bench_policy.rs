@@ -1,6 +1,8 @@
-//! Benchmark of the compiled policy in a waPC host (wapc + wasmtime-provider, as
-//! policy-server runs it), against the same requests through the engine natively and, when
-//! given, another policy module (the anchor).
+//! Benchmark of the compiled policy in a waPC host (wapc + wasmtime-provider), against the
+//! same requests through the engine natively and, when given, another policy module (the
+//! anchor). Everything is measured twice: with policy-server's engine (epoch interruption,
+//! which its evaluation time limit needs: production) and with wasmtime-provider's defaults
+//! (no epoch checks compiled in), each side by side with the anchor.
 //!
 //! `cargo run --profile bench -p aisgate-tests --example bench_policy`: the `bench` profile
 //! optimises the host (wasmtime, and the native engine the wasm is compared with) as release
@@ -23,6 +25,8 @@
 //! clock) falls on both sides of a ratio alike instead of on whichever was measured then.
 //!
 //! `--quick` runs a few iterations only: CI (scripts/test) checks that the benchmark runs.
+//! `--engine policy-server` or `--engine provider-defaults` measures with that engine only
+//! (`--profile`: policy-server's unless `--engine provider-defaults`).
 //! `--profile <case> <native|warm|fresh> <calls>` makes only those calls of one case (numbered
 //! from 0 in the order printed), untimed: for `valgrind --tool=callgrind` or `perf`, whose
 //! counts then cover the requests and a fixed setup (compare against `<calls>` 0).
@@ -30,7 +34,7 @@
 use std::time::{Duration, Instant};
 
 use aisgate_tests::fixtures::repo_root;
-use aisgate_tests::wapc_host::{Cluster, CompiledPolicy, PolicyHost, admission_request, policy_wasm};
+use aisgate_tests::wapc_host::{Cluster, CompiledPolicy, HostEngine, PolicyHost, admission_request, policy_wasm};
 use serde_json::{Value, json};
 
 /// Calls timed per request, warm and on a fresh instance, in `rounds` rounds of blocks (each
@@ -42,6 +46,16 @@ struct Iterations {
     fresh: usize,
     cold: usize,
 }
+
+/// The engines measured, in order: each with its `--engine` name and its title.
+const ENGINES: [(HostEngine, &str, &str); 2] = [
+    (
+        HostEngine::PolicyServer,
+        "policy-server",
+        "policy-server's engine: epoch interruption (its evaluation time limit)",
+    ),
+    (HostEngine::ProviderDefaults, "provider-defaults", "wasmtime-provider's defaults: no epoch interruption"),
+];
 
 const FULL: Iterations = Iterations { rounds: 10, warm: 10_000, fresh: 1_000, cold: 5 };
 const QUICK: Iterations = Iterations { rounds: 1, warm: 20, fresh: 5, cold: 1 };
@@ -155,17 +169,17 @@ struct ColdStart {
     one_thread: Duration,
 }
 
-/// A cold start of `module`, and the module as it compiled on every core.
-fn cold_start(module: &Module<'_>) -> (ColdStart, CompiledPolicy) {
+/// A cold start of `module` with `engine`, and the module as it compiled on every core.
+fn cold_start(module: &Module<'_>, engine: HostEngine) -> (ColdStart, CompiledPolicy) {
     let start = Instant::now();
-    let policy = CompiledPolicy::new(module.wasm);
+    let policy = CompiledPolicy::compile(module.wasm, engine, true);
     let compile = start.elapsed();
     let start = Instant::now();
     drop(policy.instantiate(Cluster::default()));
     let total = compile + start.elapsed();
     // What a host that compiles modules one at a time, or a busy machine, pays.
     let start = Instant::now();
-    drop(CompiledPolicy::on_one_thread(module.wasm).instantiate(Cluster::default()));
+    drop(CompiledPolicy::compile(module.wasm, engine, false).instantiate(Cluster::default()));
     (ColdStart { total, compile, one_thread: start.elapsed() }, policy)
 }
 
@@ -182,13 +196,17 @@ struct Measured {
 
 /// Cold starts of `modules` in turns, printed; each module's medians, and each module as the
 /// last cold start compiled it.
-fn cold_starts(modules: &[Module<'_>], iterations: &Iterations) -> (Vec<ColdStart>, Vec<CompiledPolicy>) {
+fn cold_starts(
+    modules: &[Module<'_>],
+    engine: HostEngine,
+    iterations: &Iterations,
+) -> (Vec<ColdStart>, Vec<CompiledPolicy>) {
     // A single cold start is noisy on a loaded machine: the median of a few, in turns.
     let mut samples: Vec<Vec<ColdStart>> = modules.iter().map(|_| Vec::new()).collect();
     let mut compiled: Vec<Option<CompiledPolicy>> = modules.iter().map(|_| None).collect();
     for _ in 0..iterations.cold {
         for ((module, samples), kept) in modules.iter().zip(&mut samples).zip(&mut compiled) {
-            let (sample, policy) = cold_start(module);
+            let (sample, policy) = cold_start(module, engine);
             samples.push(sample);
             *kept = Some(policy);
         }
@@ -261,10 +279,10 @@ fn floors(
     fresh_alone
 }
 
-/// Measures `modules` side by side (and, for the first, its cases natively) and prints the
-/// tables; returns each module's figures and the native ones.
-fn run(modules: &[Module<'_>], iterations: &Iterations) -> (Vec<Measured>, Vec<Summary>) {
-    let (cold, compiled) = cold_starts(modules, iterations);
+/// Measures `modules` side by side with `engine` (and, for the first, its cases natively)
+/// and prints the tables; returns each module's figures and the native ones.
+fn run(modules: &[Module<'_>], engine: HostEngine, iterations: &Iterations) -> (Vec<Measured>, Vec<Summary>) {
+    let (cold, compiled) = cold_starts(modules, engine, iterations);
     let hosts: Vec<PolicyHost> = compiled.iter().map(|c| c.instantiate(Cluster::default())).collect();
 
     let fresh_alone = floors(modules, &compiled, &hosts, iterations);
@@ -316,8 +334,8 @@ fn run(modules: &[Module<'_>], iterations: &Iterations) -> (Vec<Measured>, Vec<S
     (measured, native)
 }
 
-/// `calls` requests of `case` and nothing else, for profilers (`--profile`).
-fn profile(case: &Case, place: &str, calls: usize) {
+/// `calls` requests of `case` and nothing else, for profilers (`--profile`), with `engine`.
+fn profile(case: &Case, place: &str, calls: usize, engine: HostEngine) {
     match place {
         "native" => {
             for _ in 0..calls {
@@ -325,13 +343,13 @@ fn profile(case: &Case, place: &str, calls: usize) {
             }
         }
         "warm" => {
-            let host = CompiledPolicy::new(policy_wasm()).instantiate(Cluster::default());
+            let host = CompiledPolicy::compile(policy_wasm(), engine, true).instantiate(Cluster::default());
             for _ in 0..calls {
                 std::hint::black_box(host.call_bytes("validate", &case.payload).unwrap());
             }
         }
         "fresh" => {
-            let compiled = CompiledPolicy::new(policy_wasm());
+            let compiled = CompiledPolicy::compile(policy_wasm(), engine, true);
             for _ in 0..calls {
                 let host = compiled.instantiate(Cluster::default());
                 std::hint::black_box(host.call_bytes("validate", &case.payload).unwrap());
@@ -370,12 +388,20 @@ fn main() {
         ),
     ];
     let args: Vec<String> = std::env::args().collect();
+    // `--engine <name>`: that engine only.
+    let only = args.iter().position(|arg| arg == "--engine").map(|at| {
+        let name = args.get(at + 1).map_or("", String::as_str);
+        let Some((engine, ..)) = ENGINES.iter().find(|(_, known, _)| *known == name) else {
+            panic!("usage: --engine <policy-server|provider-defaults>, not `{name}`")
+        };
+        *engine
+    });
     if let Some(at) = args.iter().position(|arg| arg == "--profile") {
         let number = |i: usize| args.get(at + i).and_then(|a| a.parse::<usize>().ok());
         let (Some(case), Some(place), Some(calls)) = (number(1), args.get(at + 2), number(3)) else {
             panic!("usage: --profile <case> <native|warm|fresh> <calls>");
         };
-        profile(&cases[case], place, calls);
+        profile(&cases[case], place, calls, only.unwrap_or(HostEngine::PolicyServer));
         return;
     }
     let iterations = if args.iter().any(|arg| arg == "--quick") { QUICK } else { FULL };
@@ -395,11 +421,22 @@ fn main() {
     if let Some((wasm, cases)) = &anchor {
         modules.push(Module { name: "anchor", wasm, cases });
     }
-    let (measured, native) = run(&modules, &iterations);
+    for (engine, _, title) in ENGINES {
+        if only.is_some_and(|only| only != engine) {
+            continue;
+        }
+        println!("\n=== {title} ===");
+        let (measured, native) = run(&modules, engine, &iterations);
+        ratios(&cases, &measured, &native);
+    }
+}
 
+/// Prints the wasm / native ratios of the first module's cases and, with an anchor, the
+/// ratios to it.
+fn ratios(cases: &[Case], measured: &[Measured], native: &[Summary]) {
     println!("\nwasm / native, p50");
     let ours = &measured[0];
-    for ((case, warm), native) in cases.iter().zip(&ours.warm).zip(&native) {
+    for ((case, warm), native) in cases.iter().zip(&ours.warm).zip(native) {
         println!("{:<46} {:>6.2}x", case.label, ratio(warm.p50, native.p50));
     }
     if let Some(anchor) = measured.get(1) {

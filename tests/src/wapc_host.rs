@@ -1,5 +1,6 @@
-//! The compiled policy in a waPC host, as policy-server runs it: wasmtime + waPC, host
-//! calls answered from test data, `mutated_object` turned into a JSON Patch.
+//! The compiled policy in a waPC host, as policy-server runs it: wasmtime + waPC with its
+//! engine configuration and evaluation time limit, host calls answered from test data,
+//! `mutated_object` turned into a JSON Patch.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -96,10 +97,87 @@ impl Cluster {
     }
 }
 
+/// policy-server's evaluation time limit (`--policy-timeout`, 2 s by default) in ticks of the
+/// epoch it advances once a second.
+pub const EVALUATION_LIMIT_TICKS: u64 = 2;
+
+/// The error of a call interrupted at its time limit (what policy-server answers with 500).
+pub const OUT_OF_TIME: &str = "Guest call failure: guest code interrupted, execution deadline exceeded";
+
+/// What an instance's calls are bounded by, as policy-server bounds them.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// The guest's linear memory cap (a failed `memory.grow` aborts the guest: the call
+    /// returns `Err`); `None`, wasmtime's default.
+    pub max_memory_bytes: Option<usize>,
+    /// Epoch ticks (one a second) a call may run before it is interrupted (the call returns
+    /// `Err`, which policy-server answers with code 500).
+    pub evaluation_ticks: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { max_memory_bytes: None, evaluation_ticks: EVALUATION_LIMIT_TICKS }
+    }
+}
+
+impl Limits {
+    fn epoch_deadlines(self) -> wasmtime_provider::EpochDeadlines {
+        // `wapc_init` runs when the instance is made; only the calls get `evaluation_ticks`.
+        wasmtime_provider::EpochDeadlines { wapc_init: EVALUATION_LIMIT_TICKS, wapc_func: self.evaluation_ticks }
+    }
+}
+
+/// How a host's wasmtime engine is configured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostEngine {
+    /// policy-server's: wasmtime's defaults, and epoch interruption for its evaluation time
+    /// limit (on by default). Compiled code then checks the epoch at every function entry and
+    /// loop header, which the cold start and every call pay for. What every test runs.
+    PolicyServer,
+    /// wasmtime-provider's builder without an engine of its own: wasmtime's defaults, no epoch
+    /// interruption (the waPC host of issue 7's anchor figures).
+    ProviderDefaults,
+}
+
+impl HostEngine {
+    /// A new engine so configured, compiling a module's functions on every core (`parallel`,
+    /// wasmtime's default) or one after the other on one thread. policy-server's engine gets a
+    /// thread that advances its epoch once a second while it lives, as policy-server's does.
+    /// With `AISGATE_PERF_MAP` set, the engine writes `/tmp/perf-<pid>.map`, so that `perf
+    /// report` names the guest's functions (of a module built with its names).
+    fn engine(self, parallel: bool) -> wasmtime::Engine {
+        let mut config = wasmtime::Config::default();
+        config.epoch_interruption(self == Self::PolicyServer);
+        config.parallel_compilation(parallel);
+        if std::env::var_os("AISGATE_PERF_MAP").is_some() {
+            config.profiler(wasmtime::ProfilingStrategy::PerfMap);
+        }
+        let engine = wasmtime::Engine::new(&config).expect("a wasmtime engine");
+        if self == Self::PolicyServer {
+            let ticking = engine.weak();
+            std::thread::spawn(move || {
+                loop {
+                    std::thread::sleep(std::time::Duration::from_secs(1));
+                    let Some(engine) = ticking.upgrade() else { break };
+                    engine.increment_epoch();
+                }
+            });
+        }
+        engine
+    }
+
+    /// The calls' deadlines under `limits`, for an engine that interrupts.
+    fn deadlines(self, limits: Limits) -> Option<wasmtime_provider::EpochDeadlines> {
+        (self == Self::PolicyServer).then(|| limits.epoch_deadlines())
+    }
+}
+
 /// A compiled policy module, ready to instantiate: what policy-server keeps per policy
 /// when it gives each evaluation a fresh instance.
 pub struct CompiledPolicy {
     pre: wasmtime_provider::WasmtimeEngineProviderPre,
+    deadlines: Option<wasmtime_provider::EpochDeadlines>,
 }
 
 impl std::fmt::Debug for CompiledPolicy {
@@ -109,37 +187,35 @@ impl std::fmt::Debug for CompiledPolicy {
 }
 
 impl CompiledPolicy {
-    /// Compiles `wasm` (with a new wasmtime engine). With `AISGATE_PERF_MAP` set, the engine
-    /// writes `/tmp/perf-<pid>.map`, so that `perf report` names the guest's functions (of a
-    /// module built with its names); otherwise it is configured as wasmtime-provider does.
+    /// Compiles `wasm` with a new engine configured as policy-server's.
     pub fn new(wasm: &[u8]) -> Self {
-        Self::compile(wasm, true)
+        Self::compile(wasm, HostEngine::PolicyServer, true)
     }
 
-    /// [`CompiledPolicy::new`] with the module's functions compiled one after the other on one
-    /// thread (wasmtime compiles them on every core by default).
-    pub fn on_one_thread(wasm: &[u8]) -> Self {
-        Self::compile(wasm, false)
+    /// Compiles `wasm` with a new engine configured as `engine` says, its functions on every
+    /// core (`parallel`, wasmtime's default) or one after the other on one thread.
+    pub fn compile(wasm: &[u8], engine: HostEngine, parallel: bool) -> Self {
+        Self::with_limits(wasm, engine, parallel, Limits::default())
     }
 
-    fn compile(wasm: &[u8], parallel: bool) -> Self {
-        let mut builder = wasmtime_provider::WasmtimeEngineProviderBuilder::new().module_bytes(wasm);
-        let perf_map = std::env::var_os("AISGATE_PERF_MAP").is_some();
-        if perf_map || !parallel {
-            let mut config = wasmtime::Config::default();
-            config.parallel_compilation(parallel);
-            if perf_map {
-                config.profiler(wasmtime::ProfilingStrategy::PerfMap);
-            }
-            builder = builder.engine(wasmtime::Engine::new(&config).expect("a wasmtime engine"));
+    /// [`CompiledPolicy::compile`], its instances bounded by `limits`.
+    fn with_limits(wasm: &[u8], engine: HostEngine, parallel: bool, limits: Limits) -> Self {
+        let mut builder =
+            wasmtime_provider::WasmtimeEngineProviderBuilder::new().module_bytes(wasm).engine(engine.engine(parallel));
+        if let Some(max) = limits.max_memory_bytes {
+            builder = builder.enable_resource_limits(wasmtime_provider::ResourceLimits {
+                max_memory_size: Some(max),
+                max_table_elements: None,
+            });
         }
         let pre = builder.build_pre().expect("compile the policy module");
-        Self { pre }
+        Self { pre, deadlines: engine.deadlines(limits) }
     }
 
-    /// A new instance of the compiled module in a waPC host.
+    /// A new instance of the compiled module in a waPC host, bounded by the limits it was
+    /// compiled with.
     pub fn instantiate(&self, cluster: Cluster) -> PolicyHost {
-        let engine = self.pre.rehydrate(None).expect("instantiate the policy module");
+        let engine = self.pre.rehydrate(self.deadlines).expect("instantiate the policy module");
         PolicyHost::with_engine(Box::new(engine), cluster)
     }
 }
@@ -163,23 +239,15 @@ impl std::fmt::Debug for PolicyHost {
 }
 
 impl PolicyHost {
-    /// Compiles and instantiates the module; `cluster` answers Kubernetes lookups.
+    /// Compiles and instantiates the module with policy-server's default limits; `cluster`
+    /// answers Kubernetes lookups.
     pub fn new(wasm: &[u8], cluster: Cluster) -> Self {
-        Self::with_memory_limit(wasm, cluster, None)
+        Self::with_limits(wasm, cluster, Limits::default())
     }
 
-    /// As [`PolicyHost::new`], with the guest's linear memory capped at `max_memory_bytes`
-    /// (a failed `memory.grow` aborts the guest: the call returns `Err`).
-    pub fn with_memory_limit(wasm: &[u8], cluster: Cluster, max_memory_bytes: Option<usize>) -> Self {
-        let mut builder = wasmtime_provider::WasmtimeEngineProviderBuilder::new().module_bytes(wasm);
-        if let Some(max) = max_memory_bytes {
-            builder = builder.enable_resource_limits(wasmtime_provider::ResourceLimits {
-                max_memory_size: Some(max),
-                max_table_elements: None,
-            });
-        }
-        let engine = builder.build().expect("compile the policy module");
-        Self::with_engine(Box::new(engine), cluster)
+    /// As [`PolicyHost::new`], with these limits.
+    pub fn with_limits(wasm: &[u8], cluster: Cluster, limits: Limits) -> Self {
+        CompiledPolicy::with_limits(wasm, HostEngine::PolicyServer, true, limits).instantiate(cluster)
     }
 
     fn with_engine(engine: Box<dyn wapc::WebAssemblyEngineProvider>, cluster: Cluster) -> Self {

@@ -9,7 +9,7 @@ use aisgate_core::{Engine, Settings};
 use aisgate_lint::{Input, LintReport, ReportError};
 use aisgate_tests::fixtures::today;
 use aisgate_tests::large::large_statefulset;
-use aisgate_tests::wapc_host::{Cluster, PolicyHost, admission_request, policy_wasm};
+use aisgate_tests::wapc_host::{Cluster, Limits, OUT_OF_TIME, PolicyHost, admission_request, policy_wasm};
 use serde_json::{Value, json};
 
 /// The memory cap the policy must live within for the largest requests.
@@ -148,7 +148,11 @@ fn payload(request: &Value, settings: &Value) -> Vec<u8> {
 
 #[test]
 fn the_policy_answers_a_10_mb_statefulset_under_a_256_mib_memory_cap() {
-    let host = PolicyHost::with_memory_limit(policy_wasm(), Cluster::default(), Some(GUEST_MEMORY_CAP));
+    let host = PolicyHost::with_limits(
+        policy_wasm(),
+        Cluster::default(),
+        Limits { max_memory_bytes: Some(GUEST_MEMORY_CAP), ..Limits::default() },
+    );
     let sts = large_statefulset(10 << 20);
     let request = admission_request("CREATE", &sts, None);
 
@@ -186,6 +190,20 @@ fn the_policy_answers_a_10_mb_statefulset_under_a_256_mib_memory_cap() {
     let update = payload(&admission_request("UPDATE", &sts, Some(&sts)), &settings);
     let answer = host.call_raw("validate", &update).expect("answered, not trapped");
     assert_eq!(answer["accepted"], json!(false));
+}
+
+/// policy-server interrupts an evaluation at its time limit (wasmtime epochs) and answers code
+/// 500; the host here is configured the same way. With no tick left, the first epoch check
+/// interrupts `validate`; with the default limit the same call is answered.
+#[test]
+fn an_evaluation_out_of_time_is_interrupted_as_policy_server_interrupts_it() {
+    let pv = json!({"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": "pv1"}, "spec": {"storageClassName": "standard"}});
+    let bytes = payload(&admission_request("CREATE", &pv, None), &json!({}));
+    let out_of_time =
+        PolicyHost::with_limits(policy_wasm(), Cluster::default(), Limits { evaluation_ticks: 0, ..Limits::default() });
+    assert_eq!(out_of_time.call_raw("validate", &bytes), Err(OUT_OF_TIME.to_owned()));
+    let answer = PolicyHost::new(policy_wasm(), Cluster::default()).call_raw("validate", &bytes);
+    assert_eq!(answer.map(|a| a["accepted"].clone()), Ok(json!(true)));
 }
 
 #[test]
@@ -229,7 +247,11 @@ fn deeply_nested_requests_are_refused_with_the_fixed_limit() {
 /// usual and freed), and in bounded memory: a tree kept by mistake would outgrow the cap.
 #[test]
 fn one_instance_answers_requests_of_every_size_in_bounded_memory() {
-    let host = PolicyHost::with_memory_limit(policy_wasm(), Cluster::default(), Some(8 << 20));
+    let host = PolicyHost::with_limits(
+        policy_wasm(),
+        Cluster::default(),
+        Limits { max_memory_bytes: Some(8 << 20), ..Limits::default() },
+    );
     let pvc = json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim",
         "metadata": {"name": "ais-ais-nvme0n1-ais-target-0", "namespace": "ais",
                      "labels": {"app.kubernetes.io/name": "ais", "app.kubernetes.io/component": "target"}},

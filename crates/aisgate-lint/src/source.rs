@@ -377,15 +377,19 @@ fn read_region(
     let slice = text.get(range.clone()).unwrap_or_default();
     let shift = Shift { bytes: range.start, lines: lines_before };
     let mut builder = Builder::new(slice, limits);
+    // At the end of the input the parser points at the line after the last one, even when the
+    // input does not end with a line break: an error there is put at the end of the last line.
+    let in_text = |at: Position| {
+        let at = shift.position(at);
+        let end = end_position(text.get(..range.end).unwrap_or(text));
+        if at.line > end.line { end } else { at }
+    };
     for event in Parser::new_from_str(slice) {
         let (event, span) = match event {
             Ok(pair) => pair,
             Err(error) => {
                 let marker = error.marker();
-                let at = shift.position(Position { line: marker.line(), column: marker.col() + 1 });
-                // At the end of the input the parser points at the line after the last one.
-                let end = end_position(text.get(..range.end).unwrap_or(text));
-                let at = if at.line > end.line { end } else { at };
+                let at = in_text(Position { line: marker.line(), column: marker.col() + 1 });
                 return Some(SourceError::at(at, format!("YAML syntax error: {}", error.info())));
             }
         };
@@ -398,7 +402,7 @@ fn read_region(
             }
             Ok(None) => {}
             Err(mut error) => {
-                let at = shift.position(Position { line: error.line, column: error.column });
+                let at = in_text(Position { line: error.line, column: error.column });
                 (error.line, error.column) = (at.line, at.column);
                 return Some(error);
             }
@@ -1056,6 +1060,20 @@ mod tests {
             ("a: 1\nb\n", "2:2: YAML syntax error: simple key expect ':'"),
             ("a: 1\r\nbc\r\n", "2:3: YAML syntax error: simple key expect ':'"),
             ("a:\n  - x\n  y", "3:4: YAML syntax error: simple key expected"),
+        ] {
+            assert_eq!(parse(text, &Limits::default()).error.unwrap().to_string(), expected, "{text:?}");
+        }
+    }
+
+    /// Found by fuzzing (`lint_input`, CI run of 2026-11-22): the empty key of a second
+    /// explicit `?` entry is read at the end of the input, which the parser puts a line past
+    /// the last one when the input does not end with a line break.
+    #[test]
+    fn an_error_on_a_key_at_end_of_input_points_at_the_last_line() {
+        for (text, expected) in [
+            ("?\n? ", "2:3: duplicate key `` in a mapping"),
+            ("?\r? ", "2:3: duplicate key `` in a mapping"),
+            ("?\n?\n", "2:2: duplicate key `` in a mapping"),
         ] {
             assert_eq!(parse(text, &Limits::default()).error.unwrap().to_string(), expected, "{text:?}");
         }

@@ -98,10 +98,13 @@ pub static RULES: &[&Registered] = &[
     &rules::ais502_release_name_invalid::REGISTERED,
 ];
 
-/// The rule of a finding: the one with exactly this code (`AIS020`).
+/// The rule of a finding: the one with exactly this code (`AIS020`). A binary search of
+/// [`RULES`] (in code order, checked below): the engine looks up the rule of every finding
+/// it may fix, and comparing codes one by one took 2% of a target StatefulSet's admission.
 #[must_use]
 pub fn by_code(code: &str) -> Option<&'static Registered> {
-    RULES.iter().copied().find(|rule| rule.meta().code == code)
+    let at = RULES.binary_search_by(|rule| rule.meta().code.cmp(code)).ok()?;
+    RULES.get(at).copied()
 }
 
 /// The rule with this code (`AIS020`) or name (`host-port-on-shared-node`).
@@ -111,4 +114,20 @@ pub fn find(code_or_name: &str) -> Option<&'static Registered> {
         let meta = rule.meta();
         meta.code.eq_ignore_ascii_case(code_or_name) || meta.name == code_or_name
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{RULES, by_code};
+
+    #[test]
+    fn rules_are_in_code_order_and_each_is_found_by_its_code() {
+        let codes: Vec<&str> = RULES.iter().map(|rule| rule.meta().code).collect();
+        assert!(codes.windows(2).all(|pair| pair[0] < pair[1]), "RULES must be in code order: {codes:?}");
+        for code in codes {
+            assert_eq!(by_code(code).map(|rule| rule.meta().code), Some(code));
+        }
+        assert!(by_code("AIS999").is_none());
+        assert!(by_code("ais020").is_none(), "codes are matched exactly");
+    }
 }

@@ -24,8 +24,11 @@ use std::process::{Command, ExitStatus};
 pub const WASM_TARGET: &str = "wasm32-wasip1";
 
 /// rustc flags for the policy crate and its dependencies (not build scripts or proc macros:
-/// with `--target`, cargo gives target flags to target code only).
-const RUSTC_FLAGS: [&str; 3] = ["-Zunstable-options", "-Cpanic=immediate-abort", "-Zlocation-detail=none"];
+/// with `--target`, cargo gives target flags to target code only). `aisgate_policy_module`
+/// tells the engine crate that it is compiled for size with nightly features on, so its
+/// struct readers may ask for speed (`model/read.rs`).
+const RUSTC_FLAGS: [&str; 5] =
+    ["-Zunstable-options", "-Cpanic=immediate-abort", "-Zlocation-detail=none", "--cfg", "aisgate_policy_module"];
 
 /// The WebAssembly features rustc enables by default for wasm32-wasip1; the stripped module
 /// has no `target_features` section for wasm-opt to read them from.

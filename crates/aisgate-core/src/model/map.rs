@@ -12,6 +12,9 @@ use serde_json::Value;
 
 use super::read::{FromJson, Read, invalid_type};
 
+/// Maps of at most this many entries are searched by a scan rather than a binary search.
+const SCANNED: usize = 8;
+
 /// A map from strings, sorted by key; labels and annotations are `SmallMap<Box<str>>`.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct SmallMap<V = Box<str>> {
@@ -31,8 +34,13 @@ impl<V: fmt::Debug> fmt::Debug for SmallMap<V> {
 }
 
 /// Puts a pair in its place in `pairs` (sorted by key), in place of a pair with its key.
-/// JSON objects come sorted (`serde_json`'s map is a `BTreeMap`), so each pair goes last.
+/// JSON objects come sorted (`serde_json`'s map is a `BTreeMap`), so each pair goes last: one
+/// comparison with the last key, not a search.
 fn put<V>(pairs: &mut Vec<(Box<str>, V)>, key: Box<str>, value: V) {
+    if pairs.last().is_none_or(|(last, _)| *last < key) {
+        pairs.push((key, value));
+        return;
+    }
     match pairs.binary_search_by(|(k, _)| k.cmp(&key)) {
         Ok(found) => {
             if let Some(slot) = pairs.get_mut(found) {
@@ -44,8 +52,14 @@ fn put<V>(pairs: &mut Vec<(Box<str>, V)>, key: Box<str>, value: V) {
 }
 
 impl<V> SmallMap<V> {
+    /// The value of `key`. A few entries are scanned, comparing lengths first: labels share
+    /// long prefixes (`app.kubernetes.io/`), which each step of a binary search compares
+    /// byte by byte again (in the policy module, wasi-libc's `memcmp` checked per byte).
     #[must_use]
     pub fn get(&self, key: &str) -> Option<&V> {
+        if self.entries.len() <= SCANNED {
+            return self.entries.iter().find(|(k, _)| k.len() == key.len() && **k == *key).map(|(_, value)| value);
+        }
         let index = self.entries.binary_search_by(|(k, _)| (**k).cmp(key)).ok()?;
         self.entries.get(index).map(|(_, value)| value)
     }
@@ -155,5 +169,22 @@ mod tests {
         let unsorted: SmallMap<i32> = [("z", 1), ("a", 2), ("z", 3)].into_iter().collect();
         assert_eq!(unsorted.iter().collect::<Vec<_>>(), [("a", &2), ("z", &3)]);
         assert!(SmallMap::<Value>::default().is_empty());
+    }
+
+    #[test]
+    fn finds_every_key_whether_scanned_or_searched() {
+        for size in [1, SCANNED, SCANNED + 1, 40] {
+            // Keys of one length and of several, sharing a prefix; inserted out of order.
+            let keys: Vec<String> =
+                (0..size).rev().map(|i| format!("app.kubernetes.io/k{}", "x".repeat(i % 3) + &i.to_string())).collect();
+            let map: SmallMap<usize> = keys.iter().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
+            assert_eq!(map.len(), size);
+            assert!(map.keys().zip(map.keys().skip(1)).all(|(a, b)| a < b), "sorted at {size}");
+            for (i, key) in keys.iter().enumerate() {
+                assert_eq!(map.get(key), Some(&i), "{key} at {size}");
+            }
+            assert_eq!(map.get("app.kubernetes.io/k"), None);
+            assert_eq!(map.get("app.kubernetes.io/kx0x"), None);
+        }
     }
 }

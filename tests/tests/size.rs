@@ -15,13 +15,14 @@ use xtask::annotate::{self, PolicyMetadata};
 /// table entries, `serde_json` at "z" and boxed read errors; 510,243 since only the request path
 /// is at level 2; 510,383 with the whole request in the region, +140 B; 514,315 with the struct
 /// readers' key matches compiled for speed, +3.9 KB for a target StatefulSet 5% and a PV 8%
-/// faster under policy-server's engine). Lower the budget as the module shrinks.
-const POLICY_WASM_BUDGET: usize = 514_700;
+/// faster under policy-server's engine; 514,818 with label lookups by scan, +503 B for a PVC's
+/// instructions -4.7%). Lower the budget as the module shrinks.
+const POLICY_WASM_BUDGET: usize = 515_200;
 
 /// Bytes of the module annotated with metadata.yml and policy/README.md, as it is published
 /// (564,412 when recorded, down from 1,078,837; 525,005 since; 529,077 with the readers for
-/// speed). Issue 7 asks for at most 600,000.
-const ANNOTATED_POLICY_WASM_BUDGET: usize = 529_500;
+/// speed, 529,580 with label lookups by scan). Issue 7 asks for at most 600,000.
+const ANNOTATED_POLICY_WASM_BUDGET: usize = 530_000;
 
 #[test]
 fn policy_module_fits_its_size_budget() {

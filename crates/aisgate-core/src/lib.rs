@@ -4,10 +4,10 @@
 //! into `serde_json::Value`, call [`Engine`], and encode what it returns. Every rule lives in
 //! its own file under [`rules`], listed once in [`registry::RULES`].
 
-// A panic in the policy traps the wasm module and the user sees "internal server error".
 // In the policy module (built at opt-level "z" with nightly features, xtask's policy_build),
 // the struct readers ask for speed: `model/read.rs`, `read_struct!`.
-#![cfg_attr(aisgate_policy_module, feature(optimize_attribute, stmt_expr_attributes))]
+#![cfg_attr(aisgate_policy_module, feature(optimize_attribute))]
+// A panic in the policy traps the wasm module and the user sees "internal server error".
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
 pub mod bundle;

@@ -3,8 +3,9 @@
 //!
 //! These maps hold a few entries each, and a large bundle holds tens of thousands of them: a
 //! `BTreeMap` allocates a node for eleven entries (544 to 632 bytes here) for the first one.
-//! A `SmallMap` is one boxed slice of `(key, value)` pairs sorted by key and searched by
-//! binary search: the pairs take exactly their room, and an empty map allocates nothing.
+//! A `SmallMap` is one boxed slice of `(key, value)` pairs sorted by key, scanned when short
+//! and binary-searched otherwise: the pairs take exactly their room, and an empty map
+//! allocates nothing.
 
 use std::fmt;
 

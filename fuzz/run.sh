@@ -14,6 +14,7 @@ mode="${1:?usage: ./run.sh ci | ./run.sh SECONDS}"
 export RUSTC_BOOTSTRAP=1
 cargo fuzz build -s none
 targets=(validate settings lint_input fix query)
+search_seconds="${SEARCH_SECONDS:-20}"
 # The JSONPath parser's target gets JSONPath's tokens; the others YAML/JSON and Kubernetes fields.
 dict_of() { if [ "$1" = query ]; then echo jsonpath.dict; else echo kubernetes.dict; fi; }
 
@@ -49,8 +50,8 @@ if [ "$mode" = ci ]; then
     done
     found=()
     for target in "${targets[@]}"; do
-        echo "fuzz: $target, a search for ${SEARCH_SECONDS:-20}s"
-        run "$target" -max_total_time="${SEARCH_SECONDS:-20}" || found+=("$target")
+        echo "fuzz: $target, a search for ${search_seconds}s"
+        run "$target" -max_total_time="$search_seconds" || found+=("$target")
     done
     if [ "${#found[@]}" -gt 0 ]; then
         echo "fuzz: NEW FINDINGS in ${found[*]} (not a gate): each failing input is printed above" \

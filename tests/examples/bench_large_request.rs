@@ -23,11 +23,7 @@ fn smallest_cap(payload: &[u8]) -> usize {
     let (mut low, mut high) = (1, 512);
     while low < high {
         let mid = usize::midpoint(low, high);
-        let host = PolicyHost::with_limits(
-            policy_wasm(),
-            Cluster::default(),
-            Limits { max_memory_bytes: Some(mid * MIB), ..Limits::default() },
-        );
+        let host = PolicyHost::with_limits(policy_wasm(), Cluster::default(), Limits::memory(mid * MIB));
         match host.call_raw("validate", payload) {
             Ok(_) => high = mid,
             // Out of time is not out of memory: the cap would be misread.
@@ -39,11 +35,7 @@ fn smallest_cap(payload: &[u8]) -> usize {
 }
 
 fn bench(label: &str, payload: &[u8]) {
-    let host = PolicyHost::with_limits(
-        policy_wasm(),
-        Cluster::default(),
-        Limits { max_memory_bytes: Some(256 * MIB), ..Limits::default() },
-    );
+    let host = PolicyHost::with_limits(policy_wasm(), Cluster::default(), Limits::memory(256 * MIB));
     let answer = host.call_raw("validate", payload).expect("answered under 256 MiB");
     let mut samples: Vec<Duration> = (0..15)
         .map(|_| {

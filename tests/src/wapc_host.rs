@@ -122,6 +122,12 @@ impl Default for Limits {
 }
 
 impl Limits {
+    /// policy-server's default limits, with the guest's memory capped at `max_memory_bytes`.
+    #[must_use]
+    pub fn memory(max_memory_bytes: usize) -> Self {
+        Self { max_memory_bytes: Some(max_memory_bytes), ..Self::default() }
+    }
+
     fn epoch_deadlines(self) -> wasmtime_provider::EpochDeadlines {
         // `wapc_init` runs when the instance is made; only the calls get `evaluation_ticks`.
         wasmtime_provider::EpochDeadlines { wapc_init: EVALUATION_LIMIT_TICKS, wapc_func: self.evaluation_ticks }

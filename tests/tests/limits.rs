@@ -148,11 +148,7 @@ fn payload(request: &Value, settings: &Value) -> Vec<u8> {
 
 #[test]
 fn the_policy_answers_a_10_mb_statefulset_under_a_256_mib_memory_cap() {
-    let host = PolicyHost::with_limits(
-        policy_wasm(),
-        Cluster::default(),
-        Limits { max_memory_bytes: Some(GUEST_MEMORY_CAP), ..Limits::default() },
-    );
+    let host = PolicyHost::with_limits(policy_wasm(), Cluster::default(), Limits::memory(GUEST_MEMORY_CAP));
     let sts = large_statefulset(10 << 20);
     let request = admission_request("CREATE", &sts, None);
 
@@ -247,11 +243,7 @@ fn deeply_nested_requests_are_refused_with_the_fixed_limit() {
 /// usual and freed), and in bounded memory: a tree kept by mistake would outgrow the cap.
 #[test]
 fn one_instance_answers_requests_of_every_size_in_bounded_memory() {
-    let host = PolicyHost::with_limits(
-        policy_wasm(),
-        Cluster::default(),
-        Limits { max_memory_bytes: Some(8 << 20), ..Limits::default() },
-    );
+    let host = PolicyHost::with_limits(policy_wasm(), Cluster::default(), Limits::memory(8 << 20));
     let pvc = json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim",
         "metadata": {"name": "ais-ais-nvme0n1-ais-target-0", "namespace": "ais",
                      "labels": {"app.kubernetes.io/name": "ais", "app.kubernetes.io/component": "target"}},

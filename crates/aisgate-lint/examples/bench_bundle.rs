@@ -9,6 +9,7 @@
 //! cargo run -p aisgate-lint --example bench_bundle -- --quick            # CI: 100 and 1,000, one run
 //! cargo run --release -p aisgate-lint --example bench_bundle -- --lint-only 10000 3   # lint alone, for profilers
 //! cargo run --release -p aisgate-lint --example bench_bundle -- --parse-only 10000 3  # its parsing alone
+//! cargo run --release -p aisgate-lint --example bench_bundle -- --write 1000 bundle.yaml  # the bundle, for other tools
 //! ```
 //!
 //! Each size runs in a child process of its own, so that each peak memory (`VmHWM`, Linux)
@@ -187,6 +188,13 @@ fn main() {
         && flag == "--parse-only"
     {
         parse_only(targets.parse().unwrap_or(1000), runs.parse().unwrap_or(5));
+        return;
+    }
+    if let [flag, targets, file] = args.as_slice()
+        && flag == "--write"
+    {
+        // The same bundle for another tool (docs/performance.md, "Against Checkov").
+        std::fs::write(file, generate(targets.parse().unwrap_or(1000))).expect("write the bundle");
         return;
     }
     let quick = args.iter().any(|a| a == "--quick");

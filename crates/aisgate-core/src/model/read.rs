@@ -300,7 +300,7 @@ fn entries(map: &Map<String, Value>, shape: Shape<'_>, set: &mut dyn SetField) -
 /// In the policy module the key `match` is compiled for speed: at opt-level "z" LLVM calls
 /// `memcmp` (wasi-libc's byte loop, with an epoch check per byte in policy-server) for every
 /// `key == "name"`; for speed it compares the key's bytes inline. +3.9 KB, a target
-/// StatefulSet 5% and a PV 8% faster (docs/performance.md, "Now").
+/// StatefulSet 5% and a PV 8% faster (docs/performance.md, "Earlier: session 14").
 macro_rules! read_struct {
     ($ty:ty, $expecting:literal, derived $(deny_unknown $deny:literal)? { $($key:literal => $field:ident),* $(,)? }) => {
         impl $crate::model::read::FromJson for $ty {

@@ -27,6 +27,9 @@
 //! `--quick` runs a few iterations only: CI (scripts/test) checks that the benchmark runs.
 //! `--engine policy-server` or `--engine provider-defaults` measures with that engine only
 //! (`--profile`: policy-server's unless `--engine provider-defaults`).
+//! `--cold-only [<count>] [<module.wasm>...]` times only cold starts (21 unless `<count>`), of
+//! the shipped module, the anchor when given and each other module named, in turns: variants
+//! of the module against each other (docs/performance.md, "Cold start").
 //! `--profile <case> <native|warm|fresh> <calls>` makes only those calls of one case (numbered
 //! from 0 in the order printed), untimed: for `valgrind --tool=callgrind` or `perf`, whose
 //! counts then cover the requests and a fixed setup (compare against `<calls>` 0).
@@ -155,7 +158,7 @@ fn table(title: &str, modules: &[Module<'_>], summaries: &mut impl Iterator<Item
 
 /// A policy module under test and the requests it is measured on.
 struct Module<'a> {
-    name: &'static str,
+    name: &'a str,
     wasm: &'a [u8],
     cases: &'a [Case],
 }
@@ -404,7 +407,15 @@ fn main() {
         profile(&cases[case], place, calls, only.unwrap_or(HostEngine::PolicyServer));
         return;
     }
-    let iterations = if args.iter().any(|arg| arg == "--quick") { QUICK } else { FULL };
+    let mut iterations = if args.iter().any(|arg| arg == "--quick") { QUICK } else { FULL };
+    // `--cold-only [<count>] [<module.wasm>...]`: cold starts only, of these modules too.
+    let cold_only = args.iter().position(|arg| arg == "--cold-only").map(|at| {
+        let rest = args.get(at + 1..).unwrap_or_default();
+        let count = rest.first().and_then(|count| count.parse::<usize>().ok());
+        iterations.cold = count.unwrap_or(21).max(1);
+        let named = rest.iter().skip(usize::from(count.is_some())).take_while(|arg| !arg.starts_with("--"));
+        named.map(|path| (path.clone(), std::fs::read(path).unwrap())).collect::<Vec<_>>()
+    });
 
     let anchor = std::env::var_os("AISGATE_ANCHOR_WASM").map(|path| {
         let module = std::fs::read(&path).unwrap();
@@ -421,11 +432,23 @@ fn main() {
     if let Some((wasm, cases)) = &anchor {
         modules.push(Module { name: "anchor", wasm, cases });
     }
+    for (path, wasm) in cold_only.iter().flatten() {
+        modules.push(Module { name: path, wasm, cases: &[] });
+    }
     for (engine, _, title) in ENGINES {
         if only.is_some_and(|only| only != engine) {
             continue;
         }
         println!("\n=== {title} ===");
+        if cold_only.is_some() {
+            let (medians, _) = cold_starts(&modules, engine, &iterations);
+            for (module, cold) in modules.iter().zip(&medians).skip(1) {
+                let (total, one_thread) =
+                    (ratio(medians[0].total, cold.total), ratio(medians[0].one_thread, cold.one_thread));
+                println!("aisgate / {}: cold start {total:.2}x, on one compiler thread {one_thread:.2}x", module.name);
+            }
+            continue;
+        }
         let (measured, native) = run(&modules, engine, &iterations);
         ratios(&cases, &measured, &native);
     }

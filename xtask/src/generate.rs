@@ -5,6 +5,7 @@
 //! |---|---|
 //! | `docs/rules/<code>-<name>.md` | each rule's doc comment and catalog entry (`registry::RULES`) |
 //! | README rule table (between markers) | the registry |
+//! | README policy build commands (between markers) | `policy_build`'s flags |
 //! | `docs/settings.md`, `docs/settings.schema.json` | the settings type's JSON Schema |
 //! | `policy/metadata.yml` rules and `mutating` (between markers) | the engine's targeted kinds and fixes |
 //! | version numbers (README, metadata, deploy/) | the workspace version |
@@ -41,6 +42,8 @@ const STAMPED_DIRS: &[&str] = &["deploy"];
 
 const TABLE_BEGIN: &str = "<!-- BEGIN GENERATED: rule table (cargo xtask gen) -->";
 const TABLE_END: &str = "<!-- END GENERATED: rule table -->";
+const BUILD_BEGIN: &str = "<!-- BEGIN GENERATED: policy build (cargo xtask gen) -->";
+const BUILD_END: &str = "<!-- END GENERATED: policy build -->";
 const POLICY_TABLE_BEGIN: &str = "<!-- BEGIN GENERATED: policy rule table (cargo xtask gen) -->";
 const POLICY_TABLE_END: &str = "<!-- END GENERATED: policy rule table -->";
 const RULES_BEGIN: &str = "# BEGIN GENERATED: admission rules (cargo xtask gen) from the engine's targeted kinds";
@@ -279,6 +282,7 @@ pub fn outputs(root: &Path) -> Result<Vec<Output>, GenError> {
 
     let readme = read(root, README)?;
     let readme = replace_between(&readme, README, TABLE_BEGIN, TABLE_END, &rule_table())?;
+    let readme = replace_between(&readme, README, BUILD_BEGIN, BUILD_END, &crate::policy_build::shell_commands())?;
     outputs.push(Output { path: README.to_owned(), content: stamp_version(&readme, VERSION) });
     let policy_readme = read(root, POLICY_README)?;
     let policy_readme =

@@ -41,6 +41,45 @@ const WASM_FEATURES: [&str; 6] = [
     "--enable-reference-types",
 ];
 
+/// The cargo command line of the policy build. `alloc` at level 2: see the module's doc.
+const CARGO_ARGS: [&str; 12] = [
+    "build",
+    "--locked",
+    "--profile",
+    "policy",
+    "--target",
+    WASM_TARGET,
+    "-p",
+    "aisgate-policy",
+    "-Zbuild-std=std,panic_abort",
+    "-Zbuild-std-features=optimize_for_size",
+    "--config",
+    "profile.policy.package.alloc.opt-level=2",
+];
+
+/// [`build`] as shell commands, for the README (generated, so that it cannot drift from what
+/// ships): the same flags, the default target directory, the module written to `policy.wasm`.
+#[must_use]
+pub fn shell_commands() -> String {
+    let line = |args: &[&str]| args.join(" ");
+    let (build, rest) = CARGO_ARGS.split_at(8);
+    let (std, config) = rest.split_at(2);
+    let (features_a, features_b) = WASM_FEATURES.split_at(3);
+    format!(
+        "```sh\n\
+         rustup target add {WASM_TARGET} && rustup component add rust-src\n\
+         RUSTC_BOOTSTRAP=1 RUSTFLAGS=\"{flags}\" \\\n  cargo {build} \\\n  {std} \\\n  {config} --target-dir target/policy-wasm\n\
+         wasm-opt -Oz {features_a} \\\n  {features_b} \\\n  target/policy-wasm/{WASM_TARGET}/policy/aisgate_policy.wasm -o policy.wasm\n\
+         ```\n",
+        flags = line(&RUSTC_FLAGS),
+        build = line(build),
+        std = line(std),
+        config = line(config),
+        features_a = line(features_a),
+        features_b = line(features_b),
+    )
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
     #[error("cannot run {program}: {source} ({hint})")]
@@ -65,9 +104,7 @@ pub fn build(workspace: &Path, target_dir: &Path) -> Result<PathBuf, BuildError>
     let mut cargo_build = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     cargo_build
         .current_dir(workspace)
-        .args(["build", "--locked", "--profile", "policy", "--target", WASM_TARGET, "-p", "aisgate-policy"])
-        .args(["-Zbuild-std=std,panic_abort", "-Zbuild-std-features=optimize_for_size"])
-        .args(["--config", "profile.policy.package.alloc.opt-level=2"])
+        .args(CARGO_ARGS)
         .env("RUSTC_BOOTSTRAP", "1")
         .env("CARGO_ENCODED_RUSTFLAGS", RUSTC_FLAGS.join("\x1f"))
         .env_remove("RUSTFLAGS")

@@ -22,6 +22,8 @@ use kubewarden_policy_sdk::wapc_guest::{self as guest, CallResult};
 use serde_json::Value;
 
 mod arena;
+#[cfg(any(target_family = "wasm", test))]
+mod memcmp;
 
 use aisgate_policy_io::{Level, Payload, answer, json_of, read_payload, utf8};
 

@@ -284,6 +284,7 @@ impl Engine {
         changes
     }
 
+    #[cfg_attr(aisgate_policy_module, optimize(speed))]
     fn report(&self, subject: &Subject<'_>, old: Option<&Subject<'_>>) -> Report {
         let check = Check { subject, old, settings: &self.settings };
         let mut report = Report::default();

@@ -5,7 +5,10 @@
 //! its own file under [`rules`], listed once in [`registry::RULES`].
 
 // In the policy module (built at opt-level "z" with nightly features, xtask's policy_build),
-// the struct readers ask for speed: `model/read.rs`, `read_struct!`.
+// the functions every request runs through ask for speed (`optimize(speed)` under
+// `aisgate_policy_module`): the struct readers (`model/read.rs`, `read_struct!`), the map and
+// path helpers they call, and `Engine::report`. docs/performance.md, "Now", has what each
+// bought.
 #![cfg_attr(aisgate_policy_module, feature(optimize_attribute))]
 // A panic in the policy traps the wasm module and the user sees "internal server error".
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]

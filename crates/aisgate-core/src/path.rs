@@ -55,6 +55,7 @@ impl JsonPath {
 
     /// A copy of this path with room for `more` segments: rules extend paths step by step,
     /// and a plain clone would be reallocated by the first push.
+    #[cfg_attr(aisgate_policy_module, optimize(speed))]
     fn with_room(&self, more: usize) -> Self {
         let mut segments = Vec::with_capacity(self.segments.len() + more);
         segments.extend_from_slice(&self.segments);

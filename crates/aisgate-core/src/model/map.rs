@@ -57,6 +57,7 @@ impl<V> SmallMap<V> {
     /// long prefixes (`app.kubernetes.io/`), which each step of a binary search compares
     /// byte by byte again (in the policy module, wasi-libc's `memcmp` checked per byte).
     #[must_use]
+    #[cfg_attr(aisgate_policy_module, optimize(speed))]
     pub fn get(&self, key: &str) -> Option<&V> {
         if self.entries.len() <= SCANNED {
             return self.entries.iter().find(|(k, _)| k.len() == key.len() && **k == *key).map(|(_, value)| value);
@@ -119,6 +120,7 @@ impl<'m, V> IntoIterator for &'m SmallMap<V> {
 }
 
 impl FromJson for Box<str> {
+    #[cfg_attr(aisgate_policy_module, optimize(speed))]
     fn read(value: &Value) -> Read<Self> {
         match value {
             Value::String(s) => Ok(s.as_str().into()),
@@ -136,6 +138,7 @@ impl<V: serde::Serialize> serde::Serialize for SmallMap<V> {
 
 /// Read as serde reads a `BTreeMap<String, V>`: an object, each value read in turn.
 impl<V: FromJson> FromJson for SmallMap<V> {
+    #[cfg_attr(aisgate_policy_module, optimize(speed))]
     fn read(value: &Value) -> Read<Self> {
         let Value::Object(map) = value else { return Err(invalid_type(value, "a map")) };
         let mut pairs = Vec::with_capacity(map.len());

@@ -268,6 +268,7 @@ impl<F: FnMut(&str, &Value) -> Read<bool>> SetField for F {
 
 /// Reads the entries of the struct `value` (named `expecting` in messages) with `set`, which
 /// returns whether it knows the key. Errors get the key (or position) on their path.
+#[cfg_attr(aisgate_policy_module, optimize(speed))]
 pub(crate) fn fields(value: &Value, expecting: &str, shape: Shape<'_>, set: &mut dyn SetField) -> Read<()> {
     match (value, shape) {
         (Value::Object(map), _) => entries(map, shape, set),
@@ -275,6 +276,7 @@ pub(crate) fn fields(value: &Value, expecting: &str, shape: Shape<'_>, set: &mut
     }
 }
 
+#[cfg_attr(aisgate_policy_module, optimize(speed))]
 fn entries(map: &Map<String, Value>, shape: Shape<'_>, set: &mut dyn SetField) -> Read<()> {
     for (key, item) in map {
         let known = set.set(key, item).map_err(|e| e.in_key(key))?;

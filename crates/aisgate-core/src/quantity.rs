@@ -43,14 +43,22 @@ impl Quantity {
             Some(b'+') => (false, text.get(1..).unwrap_or_default()),
             _ => (false, text),
         };
-        let number_end = unsigned.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(unsigned.len());
+        // Digits and `.` are ASCII, so the first other byte starts a character.
+        let number_end = unsigned.bytes().position(|b| !(b.is_ascii_digit() || b == b'.')).unwrap_or(unsigned.len());
         let (number, suffix) = unsigned.split_at(number_end);
         let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
         if whole.is_empty() && fraction.is_empty() || fraction.contains('.') {
             return Err(QuantityError::NoDigits);
         }
         let mut numerator: u128 = 0;
-        for digit in whole.bytes().chain(fraction.bytes()) {
+        let mut digits = whole.bytes().chain(fraction.bytes());
+        // Up to 19 digits fit a u64, whose arithmetic is native where u128's is a library call.
+        let mut short: u64 = 0;
+        for digit in digits.by_ref().take(19) {
+            short = short * 10 + u64::from(digit - b'0');
+        }
+        numerator += u128::from(short);
+        for digit in digits {
             numerator = numerator
                 .checked_mul(10)
                 .and_then(|n| n.checked_add(u128::from(digit - b'0')))
@@ -100,13 +108,14 @@ impl Quantity {
     /// Whether the quantity is a whole number of units (bytes, for storage).
     #[must_use]
     pub fn is_whole(&self) -> bool {
-        self.numerator.is_multiple_of(self.denominator)
+        // A u128 division is a library call on wasm32; most quantities have no fraction.
+        self.denominator == 1 || self.numerator.is_multiple_of(self.denominator)
     }
 
     /// The quantity rounded down to whole units; `None` when negative.
     #[must_use]
     pub fn floor(&self) -> Option<u128> {
-        (!self.negative).then(|| self.numerator / self.denominator)
+        (!self.negative).then(|| if self.denominator == 1 { self.numerator } else { self.numerator / self.denominator })
     }
 }
 
@@ -170,6 +179,10 @@ mod tests {
         let q = Quantity::parse("1234567890.123456789Ki").unwrap();
         assert_eq!((q.numerator, q.denominator), (1_234_567_890_123_456_789 * 1024, 1_000_000_000));
         assert_eq!(bytes("0000000000000000000000000000000000000001"), Some(1));
+        // The 19 digits read as a u64, then the rest as u128, across the decimal point.
+        let q = Quantity::parse("12345678901234567890.5").unwrap();
+        assert_eq!((q.numerator, q.denominator), (123_456_789_012_345_678_905, 10));
+        assert!(!q.is_whole());
     }
 
     #[test]

@@ -16,13 +16,16 @@ use xtask::annotate::{self, PolicyMetadata};
 /// is at level 2; 510,383 with the whole request in the region, +140 B; 514,315 with the struct
 /// readers' key matches compiled for speed, +3.9 KB for a target StatefulSet 5% and a PV 8%
 /// faster under policy-server's engine; 514,818 with label lookups by scan, +503 B for a PVC's
-/// instructions -4.7%). Lower the budget as the module shrinks.
-const POLICY_WASM_BUDGET: usize = 515_200;
+/// instructions -4.7%; 516,219 with a word-wise `memcmp`, more of the request path for speed
+/// and a `u64` quantity path, +1.4 KB for a PVC 6% faster under policy-server's engine and
+/// 3% under the provider's defaults). Lower the budget as the module shrinks.
+const POLICY_WASM_BUDGET: usize = 516_600;
 
 /// Bytes of the module annotated with metadata.yml and policy/README.md, as it is published
 /// (564,412 when recorded, down from 1,078,837; 525,005 since; 529,077 with the readers for
-/// speed, 529,580 with label lookups by scan). Issue 7 asks for at most 600,000.
-const ANNOTATED_POLICY_WASM_BUDGET: usize = 530_000;
+/// speed, 529,580 with label lookups by scan, 530,981 with the request path's second round
+/// for speed). Issue 7 asks for at most 600,000.
+const ANNOTATED_POLICY_WASM_BUDGET: usize = 531_400;
 
 #[test]
 fn policy_module_fits_its_size_budget() {

@@ -412,10 +412,12 @@ fn main() {
     let cold_only = args.iter().position(|arg| arg == "--cold-only").map(|at| {
         let rest = args.get(at + 1..).unwrap_or_default();
         let count = rest.first().and_then(|count| count.parse::<usize>().ok());
-        iterations.cold = count.unwrap_or(21).max(1);
         let named = rest.iter().skip(usize::from(count.is_some())).take_while(|arg| !arg.starts_with("--"));
-        named.map(|path| (path.clone(), std::fs::read(path).unwrap())).collect::<Vec<_>>()
+        (count.unwrap_or(21).max(1), named.map(|path| (path.clone(), std::fs::read(path).unwrap())).collect::<Vec<_>>())
     });
+    if let Some((count, _)) = &cold_only {
+        iterations.cold = *count;
+    }
 
     let anchor = std::env::var_os("AISGATE_ANCHOR_WASM").map(|path| {
         let module = std::fs::read(&path).unwrap();
@@ -432,7 +434,7 @@ fn main() {
     if let Some((wasm, cases)) = &anchor {
         modules.push(Module { name: "anchor", wasm, cases });
     }
-    for (path, wasm) in cold_only.iter().flatten() {
+    for (path, wasm) in cold_only.iter().flat_map(|(_, named)| named) {
         modules.push(Module { name: path, wasm, cases: &[] });
     }
     for (engine, _, title) in ENGINES {

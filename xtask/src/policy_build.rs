@@ -25,8 +25,8 @@ pub const WASM_TARGET: &str = "wasm32-wasip1";
 
 /// rustc flags for the policy crate and its dependencies (not build scripts or proc macros:
 /// with `--target`, cargo gives target flags to target code only). `aisgate_policy_module`
-/// tells the engine crate that it is compiled for size with nightly features on, so its
-/// struct readers may ask for speed (`model/read.rs`).
+/// tells the engine crate that it is compiled for size with nightly features on, so the
+/// functions every request runs through may ask for speed (`aisgate-core`'s `lib.rs`).
 const RUSTC_FLAGS: [&str; 5] =
     ["-Zunstable-options", "-Cpanic=immediate-abort", "-Zlocation-detail=none", "--cfg", "aisgate_policy_module"];
 

@@ -50,14 +50,13 @@ impl Quantity {
         if whole.is_empty() && fraction.is_empty() || fraction.contains('.') {
             return Err(QuantityError::NoDigits);
         }
-        let mut numerator: u128 = 0;
         let mut digits = whole.bytes().chain(fraction.bytes());
         // Up to 19 digits fit a u64, whose arithmetic is native where u128's is a library call.
         let mut short: u64 = 0;
         for digit in digits.by_ref().take(19) {
             short = short * 10 + u64::from(digit - b'0');
         }
-        numerator += u128::from(short);
+        let mut numerator = u128::from(short);
         for digit in digits {
             numerator = numerator
                 .checked_mul(10)

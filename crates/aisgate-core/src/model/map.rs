@@ -53,14 +53,14 @@ fn put<V>(pairs: &mut Vec<(Box<str>, V)>, key: Box<str>, value: V) {
 }
 
 impl<V> SmallMap<V> {
-    /// The value of `key`. A few entries are scanned, comparing lengths first: labels share
-    /// long prefixes (`app.kubernetes.io/`), which each step of a binary search compares
-    /// byte by byte again (in the policy module, wasi-libc's `memcmp` checked per byte).
+    /// The value of `key`. A few entries are scanned (string equality tests lengths before
+    /// bytes): labels share long prefixes (`app.kubernetes.io/`), which each step of a binary
+    /// search compares byte by byte again.
     #[must_use]
     #[cfg_attr(aisgate_policy_module, optimize(speed))]
     pub fn get(&self, key: &str) -> Option<&V> {
         if self.entries.len() <= SCANNED {
-            return self.entries.iter().find(|(k, _)| k.len() == key.len() && **k == *key).map(|(_, value)| value);
+            return self.entries.iter().find(|(k, _)| **k == *key).map(|(_, value)| value);
         }
         let index = self.entries.binary_search_by(|(k, _)| (**k).cmp(key)).ok()?;
         self.entries.get(index).map(|(_, value)| value)

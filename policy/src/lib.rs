@@ -25,7 +25,7 @@ mod arena;
 #[cfg(any(target_family = "wasm", test))]
 mod memcmp;
 
-use aisgate_policy_io::{Level, Payload, answer, json_of, read_payload, utf8};
+use aisgate_policy_io::{Level, ManagedFields, Payload, answer, json_of, read_payload, utf8};
 
 /// Registers the waPC functions policy-server calls.
 #[expect(unsafe_code, reason = "the waPC host calls this exported symbol by name")]
@@ -249,7 +249,7 @@ fn decide<R>(payload: &[u8], lookup: &dyn ClusterLookup, finish: impl FnOnce(Val
     let default_limit = Limits::default().max_request_bytes;
     if size > default_limit {
         let limit = (text.as_ref().ok())
-            .and_then(|text| read_payload(text, Level::SettingsOnly).ok())
+            .and_then(|text| read_payload(text, Level::SettingsOnly, ManagedFields::Skip).ok())
             .and_then(|p| Settings::from_json(&p.settings).ok())
             .map_or(default_limit, |settings| settings.limits.max_request_bytes);
         if let Some(rejection) = oversized(size, limit) {
@@ -266,10 +266,10 @@ fn decide<R>(payload: &[u8], lookup: &dyn ClusterLookup, finish: impl FnOnce(Val
     unsafe {
         arena::with_request(
             size,
-            || read_payload(text, Level::Payload),
+            || read_payload(text, Level::Payload, ManagedFields::Skip),
             |read| {
                 finish(match read {
-                    Ok(request) => evaluate_request(request, size, lookup),
+                    Ok(request) => evaluate_request(request, text, lookup),
                     Err(error) => reject(unreadable(error), Vec::new()),
                 })
             },
@@ -277,16 +277,46 @@ fn decide<R>(payload: &[u8], lookup: &dyn ClusterLookup, finish: impl FnOnce(Val
     }
 }
 
-/// [`decide`] on a payload read.
-fn evaluate_request(request: &Payload<'_>, size: usize, lookup: &dyn ClusterLookup) -> ValidationResponse {
+/// The payload `text` read again with the objects' `metadata.managedFields`, for what needs
+/// the object whole: read once more only then, rather than built for every request.
+fn whole(text: &str) -> Result<Payload<'_>, serde_json::Error> {
+    read_payload(text, Level::Payload, ManagedFields::Keep)
+}
+
+/// `fixed` (the object read without its `metadata.managedFields`) with them back as the
+/// request has them, so that the object returned changes only what the fixes changed.
+fn with_managed_fields(mut fixed: Value, text: &str) -> Result<Value, serde_json::Error> {
+    let mut request = whole(text)?;
+    let managed_fields =
+        (request.object.get_mut("metadata")).and_then(|metadata| metadata.get_mut("managedFields")).map(Value::take);
+    if let (Some(managed_fields), Some(Value::Object(metadata))) = (managed_fields, fixed.get_mut("metadata")) {
+        metadata.insert("managedFields".to_owned(), managed_fields);
+    }
+    Ok(fixed)
+}
+
+/// [`decide`] on a payload read from `text`.
+fn evaluate_request(request: &Payload<'_>, text: &str, lookup: &dyn ClusterLookup) -> ValidationResponse {
     let engine = match engine_for(&request.settings) {
         Ok(engine) => engine,
         Err(error) => return reject(format!("aisgate: invalid {error}"), Vec::new()),
     };
     // Settings may also lower the limit.
-    if let Some(rejection) = oversized(size, engine.settings().limits.max_request_bytes) {
+    if let Some(rejection) = oversized(text.len(), engine.settings().limits.max_request_bytes) {
         return rejection;
     }
+    // Exemption paths may select anything in the object, its managed fields too.
+    let reread;
+    let request = if request.managed_fields_skipped && engine.settings().exemptions.iter().any(|e| !e.paths.is_empty())
+    {
+        reread = match whole(text) {
+            Ok(request) => request,
+            Err(error) => return reject(unreadable(&error), Vec::new()),
+        };
+        &reread
+    } else {
+        request
+    };
     let operation = match &*request.operation {
         "CREATE" => Operation::Create,
         "UPDATE" => Operation::Update,
@@ -350,7 +380,13 @@ fn evaluate_request(request: &Payload<'_>, size: usize, lookup: &dyn ClusterLook
         }
     }
     if denials.is_empty() {
-        accept(outcome.fixed, warnings)
+        match outcome.fixed {
+            Some(fixed) if request.managed_fields_skipped => match with_managed_fields(fixed, text) {
+                Ok(fixed) => accept(Some(fixed), warnings),
+                Err(error) => reject(unreadable(&error), Vec::new()),
+            },
+            fixed => accept(fixed, warnings),
+        }
     } else {
         // Nothing is stored, so no fix took effect: report only the findings.
         warnings.retain(|w| !w.contains(": fixed: "));

@@ -14,7 +14,8 @@
 //! - per request, warm `validate` on one long-lived instance, `validate` on a fresh
 //!   instance of the compiled module (policy-server's per-request path), and the same
 //!   request through `aisgate_policy::validate` natively (the wasm/native ratio); both
-//!   answer JSON bytes, which are not decoded in the timed loop;
+//!   answer JSON bytes, which are not decoded in the timed loop; the last request is the
+//!   target StatefulSet as an API server sends it, with `metadata.managedFields`;
 //! - with `AISGATE_ANCHOR_WASM=<module>` (and optionally `AISGATE_ANCHOR_REQUEST=<json>`),
 //!   the same figures for another policy on its PVC request, and the ratios to it: the
 //!   anchor in docs/performance.md.
@@ -37,7 +38,9 @@
 use std::time::{Duration, Instant};
 
 use aisgate_tests::fixtures::repo_root;
-use aisgate_tests::wapc_host::{Cluster, CompiledPolicy, HostEngine, PolicyHost, admission_request, policy_wasm};
+use aisgate_tests::wapc_host::{
+    Cluster, CompiledPolicy, HostEngine, PolicyHost, admission_request, policy_wasm, with_managed_fields,
+};
 use serde_json::{Value, json};
 
 /// Calls timed per request, warm and on a fresh instance, in `rounds` rounds of blocks (each
@@ -389,6 +392,7 @@ fn main() {
             &json!({"mutations": {"stripHostPortOnSharedNodes": true}, "rules": {"host-path-on-shared-node": "warn"}}),
             true,
         ),
+        case("target StatefulSet with managedFields", &with_managed_fields(&sts), &defaults, false),
     ];
     let args: Vec<String> = std::env::args().collect();
     // `--engine <name>`: that engine only.

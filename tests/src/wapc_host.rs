@@ -328,3 +328,44 @@ pub fn admission_request(operation: &str, object: &Value, old: Option<&Value>) -
         "options": {}
     })
 }
+
+/// `object` as an API server sends it, with `metadata.managedFields`: one entry per field
+/// manager, whose `fieldsV1` names every field the manager set (`f:<name>`, list items by key
+/// as `k:{"name":...}`, else by value or index), as large as the object itself. Objects without a
+/// `metadata` map are returned as they are.
+#[must_use]
+pub fn with_managed_fields(object: &Value) -> Value {
+    fn fields(value: &Value) -> Value {
+        match value {
+            Value::Object(map) => {
+                let mut set: serde_json::Map<String, Value> =
+                    map.iter().map(|(key, value)| (format!("f:{key}"), fields(value))).collect();
+                set.insert(".".to_owned(), json!({}));
+                Value::Object(set)
+            }
+            Value::Array(items) => Value::Object(
+                (items.iter().enumerate())
+                    .map(|(i, item)| {
+                        let key = match item.get("name") {
+                            Some(name) => format!("k:{{\"name\":{name}}}"),
+                            None if item.is_object() || item.is_array() => format!("i:{i}"),
+                            None => format!("v:{item}"),
+                        };
+                        (key, fields(item))
+                    })
+                    .collect(),
+            ),
+            _ => json!({}),
+        }
+    }
+    let mut object = object.clone();
+    let Some(metadata) = object.get("metadata").filter(|m| m.is_object()) else { return object };
+    let owned = json!({"f:metadata": fields(metadata), "f:spec": fields(&object["spec"])});
+    object["metadata"]["managedFields"] = json!([
+        {"apiVersion": object["apiVersion"], "fieldsType": "FieldsV1", "fieldsV1": owned,
+         "manager": "ais-operator", "operation": "Update", "time": "2026-11-20T10:00:00Z"},
+        {"apiVersion": object["apiVersion"], "fieldsType": "FieldsV1", "fieldsV1": {"f:status": {".": {}, "f:phase": {}}},
+         "manager": "kube-controller-manager", "operation": "Update", "subresource": "status", "time": "2026-11-20T10:01:00Z"}
+    ]);
+    object
+}

@@ -8,7 +8,7 @@
 use aisgate_core::engine::FixScope;
 use aisgate_core::{Engine, Operation, Severity};
 use aisgate_tests::fixtures::{Fixture, all_fixtures, today};
-use aisgate_tests::wapc_host::{admission_request, patch_for, with_policy};
+use aisgate_tests::wapc_host::{admission_request, patch_for, with_managed_fields, with_policy};
 use serde_json::{Value, json};
 
 fn operation_of(old: Option<&Value>) -> &'static str {
@@ -116,6 +116,92 @@ fn every_fixture_through_the_wasm_module_matches_the_engine() {
                 );
             }
         }
+    }
+}
+
+/// The policy skips `metadata.managedFields` when it reads a request (no rule reads them):
+/// every fixture, sent with them as an API server sends it, gets the answer it gets without
+/// them, and a mutated object keeps them as they were, so the patch is the same.
+#[test]
+fn managed_fields_change_no_answer_and_survive_every_mutation() {
+    let mut mutated = 0;
+    for fixture in all_fixtures() {
+        let settings = settings_of(&fixture);
+        for object in &fixture.objects {
+            let name = format!("{} ({})", fixture.name, object.label);
+            let operation = operation_of(object.old.as_ref());
+            let without = with_policy(|h| {
+                h.validate(&admission_request(operation, &object.value, object.old.as_ref()), &settings)
+            });
+            let managed = with_managed_fields(&object.value);
+            let old = object.old.as_ref().map(with_managed_fields);
+            let with = with_policy(|h| h.validate(&admission_request(operation, &managed, old.as_ref()), &settings));
+            let mut expected = without.clone();
+            if let Some(fixed) = expected["mutated_object"].as_object_mut() {
+                mutated += 1;
+                fixed["metadata"]["managedFields"] = managed["metadata"]["managedFields"].clone();
+                assert_eq!(
+                    patch_for(&managed, &with).map(|p| serde_json::to_value(p).unwrap()),
+                    patch_for(&object.value, &without).map(|p| serde_json::to_value(p).unwrap()),
+                    "{name}"
+                );
+            }
+            assert_eq!(with, expected, "{name}");
+        }
+    }
+    assert!(mutated >= 5, "only {mutated} fixtures mutate: the survival of managedFields is barely tested");
+}
+
+/// An exemption path may select through anything in the object, `metadata.managedFields`
+/// too: with exemption paths set, the object is judged whole.
+#[test]
+fn exemption_paths_see_managed_fields() {
+    let fixture = aisgate_tests::fixtures::load(
+        &aisgate_tests::fixtures::repo_root()
+            .join("fixtures/host-port-on-shared-node/deny-operator-statefulset-host-port.yaml"),
+    );
+    let sts = with_managed_fields(&fixture.objects[0].value);
+    let settings = json!({"exemptions": [{"rules": ["host-port-on-shared-node"], "reason": "managed by the operator",
+        "paths": ["$.spec.template.spec.containers[?$.metadata.managedFields[0].manager == 'ais-operator']"]}]});
+    let host_port = "AIS020 host-port-on-shared-node";
+    let message = |object: &Value| {
+        let response = with_policy(|h| h.validate(&admission_request("CREATE", object, None), &settings));
+        response["message"].as_str().unwrap_or_default().to_owned()
+    };
+    let without = message(&fixture.objects[0].value);
+    assert!(without.contains(host_port), "{without}");
+    let exempt = message(&sts);
+    assert!(!exempt.contains(host_port), "{exempt}");
+    let mut other_manager = sts.clone();
+    other_manager["metadata"]["managedFields"][0]["manager"] = json!("kubectl");
+    assert_eq!(message(&other_manager), without);
+}
+
+/// Skipped is not unread: a managed field that is not JSON fails the request at the same
+/// place as before, in `serde_json`'s words for a value it skips (for a trailing comma, that a
+/// value was expected there).
+#[test]
+fn malformed_managed_fields_are_still_refused() {
+    let pv =
+        json!({"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": "pv1", "managedFields": "HOLE"}});
+    let payload =
+        serde_json::to_string(&json!({"request": admission_request("CREATE", &pv, None), "settings": {}})).unwrap();
+    for (hole, skipped_says) in
+        [("[{\"manager\": tru}]", None), ("[\"\\q\"]", None), ("{\"a\" 1}", None), ("[1,]", Some("expected value"))]
+    {
+        let payload = payload.replace("\"HOLE\"", hole);
+        let error = serde_json::from_str::<Value>(&payload).unwrap_err();
+        let expected = match skipped_says {
+            None => error.to_string(),
+            Some(words) => format!("{words} at line {} column {}", error.line(), error.column()),
+        };
+        let answer = with_policy(|h| h.call_raw("validate", payload.as_bytes())).unwrap();
+        assert_eq!(answer["accepted"], json!(false), "{hole}");
+        assert_eq!(
+            answer["message"],
+            json!(format!("aisgate: cannot read the admission request: {expected}")),
+            "{hole}"
+        );
     }
 }
 

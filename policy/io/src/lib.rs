@@ -21,6 +21,8 @@ use serde_json::Value;
 /// SDK's type of the same name, so messages are the same. The SDK's type also builds
 /// `userInfo` (a `HashSet`), `options` and the request kinds, which the policy never reads.
 /// The strings are borrowed from the payload unless they hold escapes.
+///
+/// With [`ManagedFields::Skip`] the objects are read without `metadata.managedFields`.
 #[derive(Debug, Default)]
 pub struct Payload<'a> {
     pub settings: Value,
@@ -32,6 +34,19 @@ pub struct Payload<'a> {
     pub operation: Cow<'a, str>,
     pub object: Value,
     pub old_object: Value,
+    /// `object` had `metadata.managedFields`, which were skipped.
+    pub managed_fields_skipped: bool,
+}
+
+/// What becomes of the objects' `metadata.managedFields` when a payload is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ManagedFields {
+    /// Checked as JSON and not built. No rule reads them, and an API server's requests carry
+    /// them for every field manager: for an operator's StatefulSet they are as large as the
+    /// rest of the object, and building them doubled a request's time (docs/performance.md).
+    Skip,
+    /// Read like the rest of the object: for what needs the object whole.
+    Keep,
 }
 
 /// Reads a JSON string without copying it when it has no escapes.
@@ -69,6 +84,7 @@ impl<'de> serde::de::Visitor<'de> for Text {
 /// or its kind is refused).
 struct Reader<'p, 'a> {
     level: Level,
+    managed_fields: ManagedFields,
     payload: &'p mut Payload<'a>,
 }
 
@@ -178,7 +194,8 @@ impl<'de> serde::de::Visitor<'de> for Reader<'_, 'de> {
         if !matches!(self.level, Level::Payload | Level::SettingsOnly) {
             return Err(serde::de::Error::invalid_type(serde::de::Unexpected::Seq, &self));
         }
-        let request = Reader { level: Level::Request, payload: &mut *self.payload };
+        let request =
+            Reader { level: Level::Request, managed_fields: self.managed_fields, payload: &mut *self.payload };
         let read = if self.level == Level::Payload {
             seq.next_element_seed(request)?
         } else {
@@ -195,6 +212,7 @@ impl<'de> serde::de::Visitor<'de> for Reader<'_, 'de> {
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let level = self.level;
+        let managed_fields = self.managed_fields;
         let payload = self.payload;
         let mut seen = 0_u16;
         while let Some(field) = map.next_key::<Field>()? {
@@ -209,10 +227,10 @@ impl<'de> serde::de::Visitor<'de> for Reader<'_, 'de> {
             seen |= bit;
             match (level, field) {
                 (Level::Payload, Field::Request) => {
-                    map.next_value_seed(Reader { level: Level::Request, payload: &mut *payload })?;
+                    map.next_value_seed(Reader { level: Level::Request, managed_fields, payload: &mut *payload })?;
                 }
                 (Level::Request, Field::Kind) => {
-                    map.next_value_seed(Reader { level: Level::Kind, payload: &mut *payload })?;
+                    map.next_value_seed(Reader { level: Level::Kind, managed_fields, payload: &mut *payload })?;
                 }
                 (Level::Request, Field::Uid) => {
                     map.next_value_seed(Text)?;
@@ -222,8 +240,12 @@ impl<'de> serde::de::Visitor<'de> for Reader<'_, 'de> {
                 (_, Field::Name) => payload.name = map.next_value_seed(Text)?,
                 (_, Field::Namespace) => payload.namespace = map.next_value_seed(Text)?,
                 (_, Field::Operation) => payload.operation = map.next_value_seed(Text)?,
-                (_, Field::Object) => payload.object = map.next_value()?,
-                (_, Field::OldObject) => payload.old_object = map.next_value()?,
+                (_, Field::Object | Field::OldObject) => {
+                    let mut skipped = false;
+                    let tree = ObjectTree { depth: Depth::Object, managed_fields, skipped: &mut skipped };
+                    *payload.object_mut(field) = map.next_value_seed(tree)?;
+                    payload.managed_fields_skipped |= skipped && field == Field::Object;
+                }
                 _ => {
                     map.next_value::<serde::de::IgnoredAny>()?;
                 }
@@ -233,6 +255,97 @@ impl<'de> serde::de::Visitor<'de> for Reader<'_, 'de> {
             return Err(serde::de::Error::missing_field("request"));
         }
         Ok(())
+    }
+}
+
+impl Payload<'_> {
+    fn object_mut(&mut self, field: Field) -> &mut Value {
+        if field == Field::Object { &mut self.object } else { &mut self.old_object }
+    }
+}
+
+/// Where [`ObjectTree`] is in the object.
+#[derive(Clone, Copy)]
+enum Depth {
+    Object,
+    Metadata,
+}
+
+/// An object read into the JSON tree `Value` reads, except for its `metadata.managedFields`
+/// when they are skipped (still checked to be JSON; noted in `skipped`).
+struct ObjectTree<'p> {
+    depth: Depth,
+    managed_fields: ManagedFields,
+    skipped: &'p mut bool,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for ObjectTree<'_> {
+    type Value = Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+/// The values `serde_json::Value`'s own visitor makes, and its messages.
+impl<'de> serde::de::Visitor<'de> for ObjectTree<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any valid JSON value")
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_bool<E>(self, value: bool) -> Result<Value, E> {
+        Ok(Value::Bool(value))
+    }
+
+    fn visit_i64<E>(self, value: i64) -> Result<Value, E> {
+        Ok(Value::Number(value.into()))
+    }
+
+    fn visit_u64<E>(self, value: u64) -> Result<Value, E> {
+        Ok(Value::Number(value.into()))
+    }
+
+    fn visit_f64<E>(self, value: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(value).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, value: &str) -> Result<Value, E> {
+        Ok(Value::String(value.to_owned()))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut entries = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let value = match (self.depth, key.as_str()) {
+                (Depth::Object, "metadata") => map.next_value_seed(ObjectTree {
+                    depth: Depth::Metadata,
+                    managed_fields: self.managed_fields,
+                    skipped: &mut *self.skipped,
+                })?,
+                (Depth::Metadata, "managedFields") if self.managed_fields == ManagedFields::Skip => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                    *self.skipped = true;
+                    continue;
+                }
+                _ => map.next_value()?,
+            };
+            entries.insert(key, value);
+        }
+        Ok(Value::Object(entries))
     }
 }
 
@@ -257,11 +370,11 @@ pub fn json_of(bytes: &[u8]) -> Result<Value, serde_json::Error> {
 }
 
 /// Reads a `validate` payload (with `level` [`Level::SettingsOnly`], only its settings).
-pub fn read_payload(text: &str, level: Level) -> Result<Payload<'_>, serde_json::Error> {
+pub fn read_payload(text: &str, level: Level, managed_fields: ManagedFields) -> Result<Payload<'_>, serde_json::Error> {
     use serde::de::DeserializeSeed as _;
     let mut payload = Payload::default();
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    Reader { level, payload: &mut payload }.deserialize(&mut deserializer)?;
+    Reader { level, managed_fields, payload: &mut payload }.deserialize(&mut deserializer)?;
     deserializer.end()?;
     Ok(payload)
 }

@@ -19,6 +19,11 @@ fuzz_target!(|data: &[u8]| {
     // (The request's unknown fields are skipped unchecked, so an accepted payload need not be
     // valid JSON everywhere, e.g. invalid UTF-8 in an unknown key: no second look then.)
     if let (Some(mutated), Ok(mut payload)) = (&response.mutated_object, serde_json::from_slice::<Value>(data)) {
+        // The policy reads objects without their managed fields; a fix returns them as sent.
+        if let Some(sent) = payload.get("request").and_then(|request| request.get("object")) {
+            let managed_fields = |object: &Value| object.get("metadata").and_then(|m| m.get("managedFields")).cloned();
+            assert_eq!(managed_fields(mutated), managed_fields(sent), "managedFields changed: {response:?}");
+        }
         payload["request"]["object"] = mutated.clone();
         let again = aisgate_policy::evaluate(&serde_json::to_vec(&payload).expect("encode"));
         assert!(again.accepted, "the mutated object is rejected: {again:?}");

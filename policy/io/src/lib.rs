@@ -329,8 +329,11 @@ impl<'de> serde::de::Visitor<'de> for ObjectTree<'_> {
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut entries = serde_json::Map::new();
-        while let Some(key) = map.next_key::<String>()? {
-            let value = match (self.depth, key.as_str()) {
+        // Keys read as `Text`: read as `String`, their reader compiled to the same code as
+        // `Value`'s own key reader, the two were merged, and `Value`'s was no longer inlined
+        // (+1.9% instructions for a target StatefulSet).
+        while let Some(key) = map.next_key_seed(Text)? {
+            let value = match (self.depth, &*key) {
                 (Depth::Object, "metadata") => map.next_value_seed(ObjectTree {
                     depth: Depth::Metadata,
                     managed_fields: self.managed_fields,
@@ -343,7 +346,7 @@ impl<'de> serde::de::Visitor<'de> for ObjectTree<'_> {
                 }
                 _ => map.next_value()?,
             };
-            entries.insert(key, value);
+            entries.insert(key.into_owned(), value);
         }
         Ok(Value::Object(entries))
     }

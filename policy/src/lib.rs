@@ -284,9 +284,10 @@ fn whole(text: &str) -> Result<Payload<'_>, serde_json::Error> {
 }
 
 /// `fixed` (the object read without its `metadata.managedFields`) with them back as the
-/// request has them, so that the object returned changes only what the fixes changed.
+/// request has them, so that the object returned changes only what the fixes changed. Only
+/// they are read from `text` this time; the rest is skipped.
 fn with_managed_fields(mut fixed: Value, text: &str) -> Result<Value, serde_json::Error> {
-    let mut request = whole(text)?;
+    let mut request = read_payload(text, Level::Payload, ManagedFields::Only)?;
     let managed_fields =
         (request.object.get_mut("metadata")).and_then(|metadata| metadata.get_mut("managedFields")).map(Value::take);
     if let (Some(managed_fields), Some(Value::Object(metadata))) = (managed_fields, fixed.get_mut("metadata")) {

@@ -47,6 +47,9 @@ pub enum ManagedFields {
     Skip,
     /// Read like the rest of the object: for what needs the object whole.
     Keep,
+    /// Only `request.object.metadata.managedFields` read, everything else skipped: to put them
+    /// back into a fixed object.
+    Only,
 }
 
 /// Reads a JSON string without copying it when it has no escapes.
@@ -216,7 +219,9 @@ impl<'de> serde::de::Visitor<'de> for Reader<'_, 'de> {
         let payload = self.payload;
         let mut seen = 0_u16;
         while let Some(field) = map.next_key::<Field>()? {
-            if !field.read_at(level) {
+            let only_managed_fields =
+                managed_fields == ManagedFields::Only && !matches!(field, Field::Request | Field::Object);
+            if !field.read_at(level) || only_managed_fields {
                 map.next_value::<serde::de::IgnoredAny>()?;
                 continue;
             }
@@ -344,6 +349,10 @@ impl<'de> serde::de::Visitor<'de> for ObjectTree<'_> {
                     *self.skipped = true;
                     continue;
                 }
+                (_, other) if self.managed_fields == ManagedFields::Only && other != "managedFields" => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                    continue;
+                }
                 _ => map.next_value()?,
             };
             entries.insert(key.into_owned(), value);
@@ -390,6 +399,31 @@ pub fn answer(response: &ValidationResponse) -> Result<Vec<u8>, serde_json::Erro
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What each mode makes of `metadata.managedFields`, and of the rest.
+    #[test]
+    fn managed_fields_are_skipped_kept_or_read_alone() {
+        let object = serde_json::json!({"kind": "PersistentVolume", "metadata": {"name": "pv1",
+            "managedFields": [{"manager": "kubectl", "fieldsV1": {"f:spec": {}}}]}, "spec": {"x": [1, 2.5, null]}});
+        let payload = serde_json::json!({"settings": {"rules": {}},
+            "request": {"uid": "u", "operation": "UPDATE", "object": object, "oldObject": object}})
+        .to_string();
+        let read = |mode| read_payload(&payload, Level::Payload, mode).unwrap();
+
+        let skipped = read(ManagedFields::Skip);
+        let mut without = object.clone();
+        without["metadata"].as_object_mut().unwrap().remove("managedFields");
+        assert_eq!((&skipped.object, &skipped.old_object, skipped.managed_fields_skipped), (&without, &without, true));
+        assert_eq!((&*skipped.operation, &skipped.settings), ("UPDATE", &serde_json::json!({"rules": {}})));
+
+        let kept = read(ManagedFields::Keep);
+        assert_eq!((&kept.object, &kept.old_object, kept.managed_fields_skipped), (&object, &object, false));
+
+        let alone = read(ManagedFields::Only);
+        let managed = serde_json::json!({"metadata": {"managedFields": object["metadata"]["managedFields"]}});
+        assert_eq!((&alone.object, &alone.old_object, &*alone.operation), (&managed, &Value::Null, ""));
+        assert!(alone.settings.is_null());
+    }
 
     /// A payload that is not UTF-8 is refused at the first bad byte, counted as `serde_json`
     /// counts positions (the single-line case is a snapshot in `tests/tests/bad_input.rs`).

@@ -277,8 +277,9 @@ fn decide<R>(payload: &[u8], lookup: &dyn ClusterLookup, finish: impl FnOnce(Val
     }
 }
 
-/// The payload `text` read again with the objects' `metadata.managedFields`, for what needs
-/// the object whole: read once more only then, rather than built for every request.
+/// The payload `text` read again with the objects' `metadata.managedFields`, for exemption
+/// paths, which may select anything in the object: read once more only then, rather than
+/// built for every request.
 fn whole(text: &str) -> Result<Payload<'_>, serde_json::Error> {
     read_payload(text, Level::Payload, ManagedFields::Keep)
 }

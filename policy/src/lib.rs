@@ -80,6 +80,22 @@ fn dated(settings: &Settings) -> bool {
     settings.exemptions.iter().any(|exemption| exemption.expires.is_some())
 }
 
+/// Whether `settings` exempt by JSONPath `paths`, which may select anything in an object, its
+/// `metadata.managedFields` too: then the object is read whole.
+fn selects_by_path(settings: &Settings) -> bool {
+    settings.exemptions.iter().any(|exemption| !exemption.paths.is_empty())
+}
+
+/// How to read the objects of the next request: whole when the settings of the last one (the
+/// cached engine's; policy-server sends the same with every request) select by path, so that
+/// such settings do not cost every request a second read.
+fn managed_fields_for_next_request() -> ManagedFields {
+    ENGINE.with(|cache| match &*cache.borrow() {
+        Some((_, _, engine)) if selects_by_path(engine.settings()) => ManagedFields::Keep,
+        _ => ManagedFields::Skip,
+    })
+}
+
 /// The engine for `settings` (checked once per distinct settings, and once a day when an
 /// exemption expires: only then is the clock read, a host call). Made outside the request's
 /// region: it is kept for the requests after this one.
@@ -266,7 +282,7 @@ fn decide<R>(payload: &[u8], lookup: &dyn ClusterLookup, finish: impl FnOnce(Val
     unsafe {
         arena::with_request(
             size,
-            || read_payload(text, Level::Payload, ManagedFields::Skip),
+            || read_payload(text, Level::Payload, managed_fields_for_next_request()),
             |read| {
                 finish(match read {
                     Ok(request) => evaluate_request(request, text, lookup),
@@ -275,13 +291,6 @@ fn decide<R>(payload: &[u8], lookup: &dyn ClusterLookup, finish: impl FnOnce(Val
             },
         )
     }
-}
-
-/// The payload `text` read again with the objects' `metadata.managedFields`, for exemption
-/// paths, which may select anything in the object: read once more only then, rather than
-/// built for every request.
-fn whole(text: &str) -> Result<Payload<'_>, serde_json::Error> {
-    read_payload(text, Level::Payload, ManagedFields::Keep)
 }
 
 /// `fixed` (the object read without its `metadata.managedFields`) with them back as the
@@ -307,11 +316,10 @@ fn evaluate_request(request: &Payload<'_>, text: &str, lookup: &dyn ClusterLooku
     if let Some(rejection) = oversized(text.len(), engine.settings().limits.max_request_bytes) {
         return rejection;
     }
-    // Exemption paths may select anything in the object, its managed fields too.
+    // Settings that select by path, new since the last request: the object read whole again.
     let reread;
-    let request = if request.managed_fields_skipped && engine.settings().exemptions.iter().any(|e| !e.paths.is_empty())
-    {
-        reread = match whole(text) {
+    let request = if request.managed_fields_skipped && selects_by_path(engine.settings()) {
+        reread = match read_payload(text, Level::Payload, ManagedFields::Keep) {
             Ok(request) => request,
             Err(error) => return reject(unreadable(&error), Vec::new()),
         };
